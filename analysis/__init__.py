@@ -1,0 +1,1 @@
+"""Design-based survey estimation for hailong: pure numpy, scipy and statsmodels."""

@@ -1,0 +1,1 @@
+"""The kiosk rating station: its blueprint and static assets."""

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Install the Debian packages the tests need (PostgreSQL server, fonts), only when they are missing.
+set -euo pipefail
+needed=()
+[ -x /usr/lib/postgresql/15/bin/pg_ctl ] || needed+=(postgresql)
+if [ "${#needed[@]}" -gt 0 ]; then
+    if [ "$(id -u)" != 0 ]; then
+        echo "missing Debian packages: ${needed[*]} (run as root or install them)" >&2
+        exit 1
+    fi
+    echo "installing Debian packages: ${needed[*]}"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${needed[@]}" >/dev/null
+fi

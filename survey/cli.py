@@ -1,0 +1,45 @@
+"""The ``hailong`` command: Flask's command group plus hailong's own commands (thin calls into services)."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import FlaskGroup
+
+from survey.cli_questionnaire import questionnaire
+from survey.cli_setup import demo, init
+
+
+def _create_app():
+    """Create the application for commands that need it."""
+    from survey.web.app import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+@click.version_option(package_name="hailong")
+def cli() -> None:
+    """hailong: measure citizen satisfaction (SIPAS) and local governance (PAPI)."""
+
+
+cli.add_command(init)
+cli.add_command(demo)
+cli.add_command(questionnaire)
+
+
+def _add_analyze() -> None:
+    """Register ``hailong analyze`` from the analysis package, which owns it."""
+    from analysis.command import analyze
+
+    cli.add_command(analyze)
+
+
+try:
+    _add_analyze()
+except ImportError:  # pragma: no cover - the analysis command ships with the same distribution
+    pass
+
+
+def main() -> None:
+    """Run the command line."""
+    cli(prog_name="hailong")

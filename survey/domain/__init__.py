@@ -1,0 +1,1 @@
+"""Framework-free core of hailong: questionnaires, expressions, scoring, versions (no Flask, no SQL)."""

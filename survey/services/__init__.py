@@ -1,0 +1,1 @@
+"""Use cases of hailong, free of Flask: each module one feature."""

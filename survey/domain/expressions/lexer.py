@@ -96,10 +96,16 @@ def _read_reference(text: str, i: int) -> Token:
         raise ExpressionError("'$' must start an item reference such as ${age}", i)
     code = _CODE.match(text, i + 2)
     if not code:
-        raise ExpressionError("an item reference needs an item code, as in ${age}", i)
+        raise ExpressionError("an item code must follow '${' directly, as in ${age}", i + 2)
     end = code.end()
-    if end >= len(text) or text[end] != "}":
+    if end >= len(text):
         raise ExpressionError("item reference is not closed with '}'", end)
+    if text[end] != "}":
+        raise ExpressionError(
+            f"unexpected character {text[end]!r} in an item reference: item codes hold ASCII "
+            "letters, digits, '_', '.' and '-'",
+            end,
+        )
     if len(code.group()) > MAX_CODE_LENGTH:
         raise ExpressionError(f"item code is longer than {MAX_CODE_LENGTH} characters", i)
     return Token("ref", code.group(), i)

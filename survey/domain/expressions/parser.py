@@ -36,7 +36,7 @@ def parse(text: str) -> Node:
         raise ExpressionError("empty expression", 0)
     tree = parser.expression()
     if parser.peek().kind != "end":
-        raise ExpressionError(f"unexpected {_describe(parser.peek())}", parser.peek().position)
+        raise _unexpected(parser.peek())
     check_tree(tree)
     return tree
 
@@ -157,7 +157,7 @@ class _Parser:
             return node
         if token.kind == "name" and token.text not in _KEYWORDS:
             return self.call(token)
-        raise ExpressionError(f"unexpected {_describe(token)}", token.position)
+        raise _unexpected(token)
 
     def call(self, name: Token) -> Node:
         """Parse a function call whose name has just been read."""
@@ -170,7 +170,8 @@ class _Parser:
                 name.position,
             )
         if function is None:
-            raise ExpressionError(f"unknown function {name.text!r}", name.position)
+            hint = f" (did you mean {name.text.lower()!r}?)" if name.text.lower() in FUNCTIONS else ""
+            raise ExpressionError(f"unknown function {name.text!r}{hint}", name.position)
         opening = self.take()
         self.enter(opening)
         args: list[Node] = []
@@ -223,6 +224,16 @@ def _check_date_literal(arg: Node, opening: Token) -> None:
         raise ExpressionError(
             f"invalid date {arg['value']!r}: write dates as 'YYYY-MM-DD'", opening.position + 1
         )
+
+
+def _unexpected(token: Token) -> ExpressionError:
+    """Build the error for a token that cannot stand where it is, with a hint for common slips."""
+    message = f"unexpected {_describe(token)}"
+    if token.kind == "name" and token.text.lower() in _KEYWORDS + ("not",):
+        message += f" (operators are written in lower case: {token.text.lower()!r})"
+    elif token.kind == "op" and token.text == "=":
+        message += " (equality is a single '=')"
+    return ExpressionError(message, token.position)
 
 
 def _arity(least: int, most: int) -> str:

@@ -25,3 +25,8 @@ def bundled_questionnaire_files() -> list[Path]:
 def templates_folder() -> str:
     """Return the folder of the Jinja templates as a file system path."""
     return str(bundled("templates"))
+
+
+def translations_folder() -> str:
+    """Return the folder of the compiled interface translations."""
+    return str(files("survey") / "translations")

@@ -10,7 +10,7 @@ from flask import Flask
 from flask_wtf import CSRFProtect
 
 from survey.resources import templates_folder
-from survey.web import database, security
+from survey.web import database, i18n, security
 
 csrf = CSRFProtect()
 
@@ -53,8 +53,9 @@ def _instance_secret(instance: Path) -> str:
 
 
 def configure_extensions(app: Flask) -> None:
-    """Bind the database, CSRF protection and security headers."""
+    """Bind the database, interface language, CSRF protection and security headers."""
     database.init_app(app)
+    i18n.init_app(app)
     csrf.init_app(app)
     security.init_app(app)
 

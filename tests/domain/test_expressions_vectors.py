@@ -83,7 +83,25 @@ def test_vector_file_is_well_formed() -> None:
 
 def test_vectors_cover_every_pinned_semantic_several_times() -> None:
     families = Counter(case["id"].split("-")[0] for case in CASES)
-    for family in ("unans", "coerce", "number", "arith", "mod", "div0", "neg", "cmp", "logic",
-                   "multi", "yesno", "date", "if", "strlen", "int", "round", "coalesce", "self"):
+    for family in (
+        "unans",
+        "coerce",
+        "number",
+        "arith",
+        "mod",
+        "div0",
+        "neg",
+        "cmp",
+        "logic",
+        "multi",
+        "yesno",
+        "date",
+        "if",
+        "strlen",
+        "int",
+        "round",
+        "coalesce",
+        "self",
+    ):
         assert families[family] >= 5, family
     assert families["err"] >= 40

@@ -77,7 +77,9 @@ class _Evaluation:
         if kind == "neg":
             return -to_number(self.run(node["arg"]))
         if kind == "arith":
-            return arithmetic(node["op"], to_number(self.run(node["left"])), to_number(self.run(node["right"])))
+            return arithmetic(
+                node["op"], to_number(self.run(node["left"])), to_number(self.run(node["right"]))
+            )
         if kind == "cmp":
             return compare(node["op"], self.run(node["left"]), self.run(node["right"]))
         if kind == "and":

@@ -36,7 +36,9 @@ def tokenize(text: str) -> list[Token]:
     if not isinstance(text, str):
         raise ExpressionError("an expression must be text")
     if len(text) > MAX_LENGTH:
-        raise ExpressionError(f"expression is too long ({len(text)} characters, at most {MAX_LENGTH})")
+        raise ExpressionError(
+            f"expression is too long ({len(text)} characters, at most {MAX_LENGTH})"
+        )
     tokens: list[Token] = []
     i = 0
     while i < len(text):

@@ -10,7 +10,8 @@ chains become one node with all operands, and comparisons of one level cannot be
     additive := term (("+" | "-") term)*
     term     := unary (("*" | "div" | "mod") unary)*
     unary    := "-" unary | primary
-    primary  := number | string | "${" code "}" | "." | "(" expr ")" | name "(" [expr ("," expr)*] ")"
+    primary  := number | string | "${" code "}" | "." | "(" expr ")"
+              | name "(" [expr ("," expr)*] ")"
 """
 
 from __future__ import annotations
@@ -170,7 +171,9 @@ class _Parser:
                 name.position,
             )
         if function is None:
-            hint = f" (did you mean {name.text.lower()!r}?)" if name.text.lower() in FUNCTIONS else ""
+            hint = (
+                f" (did you mean {name.text.lower()!r}?)" if name.text.lower() in FUNCTIONS else ""
+            )
             raise ExpressionError(f"unknown function {name.text!r}{hint}", name.position)
         opening = self.take()
         self.enter(opening)

@@ -9,14 +9,27 @@ from survey.domain.expressions.errors import ExpressionError
 from survey.domain.expressions.tree import check_tree
 
 # Binding strength of each node kind; operands that bind more loosely get parentheses.
-_PRECEDENCE = {"or": 1, "and": 2, "=": 3, "!=": 3, "<": 4, "<=": 4, ">": 4, ">=": 4,
-               "+": 5, "-": 5, "*": 6, "div": 6, "mod": 6}
+_PRECEDENCE = {
+    "or": 1,
+    "and": 2,
+    "=": 3,
+    "!=": 3,
+    "<": 4,
+    "<=": 4,
+    ">": 4,
+    ">=": 4,
+    "+": 5,
+    "-": 5,
+    "*": 6,
+    "div": 6,
+    "mod": 6,
+}
 _UNARY = 7
 _ATOM = 8
 
 
 def to_text(tree: Any) -> str:
-    """Return canonical text for ``tree``: ``parse(to_text(parse(s))) == parse(s)`` for all ``s``."""
+    """Return canonical text for ``tree``, so that ``parse(to_text(parse(s))) == parse(s)``."""
     check_tree(tree)
     return _write(tree)[0]
 
@@ -56,7 +69,7 @@ def _operand(node: dict[str, Any], least: int) -> str:
 
 
 def _quote(value: str) -> str:
-    """Quote a string literal; XPath 1.0 literals have no escapes, so one quote kind must be free."""
+    """Quote a string literal; XPath 1.0 has no escapes, so one kind of quote must be unused."""
     if "'" not in value:
         return f"'{value}'"
     if '"' not in value:

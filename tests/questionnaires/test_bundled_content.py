@@ -8,14 +8,18 @@ the kiosk's five elements. Scores are checked against closed forms of the PAPI r
 
 from __future__ import annotations
 
+import io
 import re
 import unicodedata
 from pathlib import Path
 
 import pytest
 
+from survey.domain.document import to_document
 from survey.domain.expressions import evaluate, truthy
 from survey.domain.loader import load_file
+from survey.domain.xlsform_export import write_xlsform
+from survey.domain.xlsform_import import import_xlsform
 from survey.resources import bundled
 
 CODES = ("kiosk", "sipas", "sipas-policy", "papi")
@@ -100,6 +104,15 @@ def test_file_is_nfc_and_loads_at_its_path(code):
     assert unicodedata.is_normalized("NFC", text)
     q = load_file(path_of(code))
     assert (q.code, q.version) == (code, "2026.1")
+
+
+def test_survives_the_xlsform_round_trip(questionnaire):
+    workbook = io.BytesIO()
+    write_xlsform(questionnaire, workbook)
+    workbook.seek(0)
+    imported = import_xlsform(workbook, "bundled.xlsx")
+    assert imported.warnings == ()
+    assert to_document(imported.questionnaire) == to_document(questionnaire)
 
 
 def test_every_label_has_distinct_vietnamese_and_english(questionnaire):

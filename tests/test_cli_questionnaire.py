@@ -85,4 +85,4 @@ def test_bundled_questionnaires_validate_load_and_publish(runner):
 
 def test_init_migrates(runner):
     result = runner.invoke(cli, ["init"])
-    assert result.exit_code == 0 and "revision 0001" in result.output
+    assert result.exit_code == 0 and "database ready at revision 0002" in result.output

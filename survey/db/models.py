@@ -1,6 +1,14 @@
 """All models, imported together so that the metadata is complete for migrations."""
 
+from survey.db.accounts import Credential, RateLimitCounter, User
 from survey.db.base import Base
+from survey.db.organisation import Service, Unit, UnitPredecessor
 from survey.db.questionnaires import QuestionnaireVersion
+from survey.db.responses import Answer, CountedTransaction, PiiAnswer, Response, ResponseFlag
+from survey.db.volumes import TransactionVolume
 
-__all__ = ["Base", "QuestionnaireVersion"]
+__all__ = [
+    "Answer", "Base", "CountedTransaction", "Credential", "PiiAnswer", "QuestionnaireVersion",
+    "RateLimitCounter", "Response", "ResponseFlag", "Service", "TransactionVolume", "Unit",
+    "UnitPredecessor", "User",
+]

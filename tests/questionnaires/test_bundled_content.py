@@ -192,6 +192,36 @@ def test_papi_indicators_are_rescaled_with_tight_theoretical_bounds(papi):
         assert min(scores) == pytest.approx(1.0) and max(scores) == pytest.approx(10.0), item.code
 
 
+def comments_before_items(path: Path) -> dict[str, str]:
+    """Map each item code to the YAML comment block nearest above it."""
+    comments: dict[str, str] = {}
+    block: list[str] = []
+    in_block = False
+    for line in path.read_text(encoding="utf-8").splitlines():
+        stripped = line.strip()
+        if stripped.startswith("#"):
+            block = block if in_block else []
+            block.append(stripped.lstrip("# "))
+            in_block = True
+            continue
+        in_block = False
+        found = re.match(r"\s+- code: ([a-z0-9_]+)$", line)
+        if found:
+            comments[found.group(1)] = " ".join(block)
+    return comments
+
+
+def test_papi_bounds_are_explained_by_a_comment(papi):
+    """The comment above every indicator states the bounds its rule uses ("bounds 1-4")."""
+    comments = comments_before_items(path_of("papi"))
+    for item in papi.items:
+        if item.score is None:
+            continue
+        stated = re.findall(r"bounds (\d+)-(\d+)", comments.get(item.code, ""), re.IGNORECASE)
+        assert stated, f"{item.code}: no comment stating its bounds"
+        assert tuple(map(float, stated[-1])) == item.score.rescale, item.code
+
+
 @pytest.mark.parametrize(
     ("code", "answer", "expected"),
     [

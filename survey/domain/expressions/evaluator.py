@@ -89,11 +89,10 @@ class _Evaluation:
         return self.call(node["name"], node["args"])
 
     def call(self, name: str, args: list[dict[str, Any]]) -> Value:
-        """Run a function; ``if`` evaluates only the branch it returns."""
-        if name == "if":
-            return self.run(args[1] if to_boolean(self.run(args[0])) else args[2])
+        """Run a function; ``if``, the one function without ``run``, evaluates one branch only."""
         run = FUNCTIONS[name].run
-        assert run is not None
+        if run is None:
+            return self.run(args[1] if to_boolean(self.run(args[0])) else args[2])
         return run([self.run(arg) for arg in args])
 
 

@@ -1,9 +1,7 @@
-"""Content of the four bundled questionnaires: wording, structure, scoring bounds and skip logic.
+"""Content of the bundled questionnaires: wording in all four; SIPAS, policy aspect and kiosk structure.
 
-The expected structures come from METHODOLOGY.md (sections 2-4) and the issue, not from the files:
-the 28 PAPI sub-dimensions per dimension, the SIPAS 4/5/6/3/4 criteria, the nine policy groups,
-the kiosk's five elements. Scores are checked against closed forms of the PAPI rescaling
-1 + 9 (x - min) / (max - min).
+The expected structures come from METHODOLOGY.md (sections 2 and 4) and the issue, not from the
+files: the SIPAS 4/5/6/3/4 criteria, the nine policy groups, the kiosk's five elements.
 """
 
 from __future__ import annotations
@@ -11,7 +9,6 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
-from pathlib import Path
 
 import pytest
 
@@ -20,7 +17,6 @@ from survey.domain.expressions import evaluate, truthy
 from survey.domain.loader import load_file
 from survey.domain.xlsform_export import write_xlsform
 from survey.domain.xlsform_import import import_xlsform
-from survey.resources import bundled
 
 CODES = ("kiosk", "sipas", "sipas-policy", "papi")
 PLACEHOLDER = re.compile(
@@ -29,48 +25,8 @@ PLACEHOLDER = re.compile(
     re.IGNORECASE,
 )
 SATISFACTION_VI = ("Rất không hài lòng", "Không hài lòng", "Bình thường", "Hài lòng", "Rất hài lòng")
-# The 28 sub-dimensions of METHODOLOGY.md section 3, counted per dimension.
-PAPI_SUBDIMENSIONS = {
-    "d1_participation": 4, "d2_transparency": 4, "d3_accountability": 3, "d4_anticorruption": 4,
-    "d5_procedures": 4, "d6_services": 4, "d7_environment": 3, "d8_egovernance": 2,
-}
 POLICY_GROUPS = ("econ", "health", "edu", "water", "power", "order", "roads", "welfare", "reform")
 POLICY_ELEMENTS = ("accountability", "participation", "quality", "impact")
-
-
-def path_of(code: str) -> Path:
-    """Return the bundled definition file of ``code``."""
-    return Path(str(bundled("questionnaires"))) / code / "2026.1.yaml"
-
-
-@pytest.fixture(scope="module", params=CODES)
-def questionnaire(request):
-    """Load one bundled questionnaire."""
-    return load_file(path_of(request.param))
-
-
-@pytest.fixture(scope="module")
-def papi():
-    """Load the bundled PAPI questionnaire."""
-    return load_file(path_of("papi"))
-
-
-@pytest.fixture(scope="module")
-def sipas():
-    """Load the bundled SIPAS questionnaire."""
-    return load_file(path_of("sipas"))
-
-
-@pytest.fixture(scope="module")
-def policy():
-    """Load the bundled SIPAS policy questionnaire."""
-    return load_file(path_of("sipas-policy"))
-
-
-@pytest.fixture(scope="module")
-def kiosk():
-    """Load the bundled kiosk questionnaire."""
-    return load_file(path_of("kiosk"))
 
 
 def labels_of(q):
@@ -99,10 +55,10 @@ def normalised(text: str) -> str:
 
 
 @pytest.mark.parametrize("code", CODES)
-def test_file_is_nfc_and_loads_at_its_path(code):
-    text = path_of(code).read_text(encoding="utf-8")
+def test_file_is_nfc_and_loads_at_its_path(bundled_path, code):
+    text = bundled_path(code).read_text(encoding="utf-8")
     assert unicodedata.is_normalized("NFC", text)
-    q = load_file(path_of(code))
+    q = load_file(bundled_path(code))
     assert (q.code, q.version) == (code, "2026.1")
 
 
@@ -160,137 +116,6 @@ def test_only_the_kiosk_phone_is_personal_data(questionnaire):
 
 
 # ---------------------------------------------------------------------------------------------
-# PAPI
-
-
-def answers_of(item):
-    """Return every possible answer of a scored PAPI item."""
-    if item.type == "yes_no":
-        return ["yes", "no"]
-    return [choice.value for choice in item.choices]
-
-
-def test_papi_tree_has_eight_dimensions_and_28_subdimensions(papi):
-    root = papi.dimensions
-    assert (root.code, root.aggregate) == ("papi", "sum")
-    assert {child.code: len(child.children) for child in root.children} == PAPI_SUBDIMENSIONS
-    assert sum(PAPI_SUBDIMENSIONS.values()) == 28
-    for dimension in root.children:
-        assert dimension.aggregate == "sum"
-        for sub in dimension.children:
-            assert sub.is_leaf and sub.aggregate == "mean_over_siblings", sub.code
-            assert 2 <= len(sub.items) <= 4, sub.code
-
-
-def test_papi_indicators_are_rescaled_with_tight_theoretical_bounds(papi):
-    """The worst possible answer scores exactly 1 and the best exactly 10."""
-    for item in papi.items:
-        if item.score is None:
-            continue
-        assert item.score.rescale is not None, item.code
-        scores = [item.score.apply(answer) for answer in answers_of(item)]
-        assert min(scores) == pytest.approx(1.0) and max(scores) == pytest.approx(10.0), item.code
-
-
-def comments_before_items(path: Path) -> dict[str, str]:
-    """Map each item code to the YAML comment block nearest above it."""
-    comments: dict[str, str] = {}
-    block: list[str] = []
-    in_block = False
-    for line in path.read_text(encoding="utf-8").splitlines():
-        stripped = line.strip()
-        if stripped.startswith("#"):
-            block = block if in_block else []
-            block.append(stripped.lstrip("# "))
-            in_block = True
-            continue
-        in_block = False
-        found = re.match(r"\s+- code: ([a-z0-9_]+)$", line)
-        if found:
-            comments[found.group(1)] = " ".join(block)
-    return comments
-
-
-def test_papi_bounds_are_explained_by_a_comment(papi):
-    """The comment above every indicator states the bounds its rule uses ("bounds 1-4")."""
-    comments = comments_before_items(path_of("papi"))
-    for item in papi.items:
-        if item.score is None:
-            continue
-        stated = re.findall(r"bounds (\d+)-(\d+)", comments.get(item.code, ""), re.IGNORECASE)
-        assert stated, f"{item.code}: no comment stating its bounds"
-        assert tuple(map(float, stated[-1])) == item.score.rescale, item.code
-
-
-@pytest.mark.parametrize(
-    ("code", "answer", "expected"),
-    [
-        # Reverse-coded: the answer meaning worse governance scores lowest.
-        ("crime_victim", "yes", 1.0),
-        ("crime_victim", "no", 10.0),
-        ("officials_misuse_funds", "strongly_agree", 1.0),
-        ("officials_misuse_funds", "disagree", 1 + 9 * (4 + 1 - 2 - 1) / 3),  # x' = 3 -> 7
-        ("connections_teacher", "important", 1 + 9 * (4 + 1 - 3 - 1) / 3),  # x' = 2 -> 4
-        ("poverty_list_poor_left_out", "some", 5.5),
-        ("information_needed_connections", "yes", 1.0),
-        # Straight: mapped value rescaled within its bounds.
-        ("land_compensation_fair", "somewhat_lower", 1 + 9 * (2 - 1) / (3 - 1)),
-        ("hospital_waiting_time", "under_30_min", 10.0),
-        ("construction_permit_visits", "three_four", 1 + 9 * (2 - 1) / (4 - 1)),
-        ("voted_national_assembly", "by_proxy", 5.5),
-        ("complaint_satisfaction", 4, 1 + 9 * (4 - 1) / (5 - 1)),
-        ("who_elects_village_head", "dont_know", 1.0),
-    ],
-)
-def test_papi_scores_match_the_rescaling_formula(papi, code, answer, expected):
-    assert papi.item(code).score.apply(answer) == pytest.approx(expected)
-
-
-def papi_total(q, score_of):
-    """Aggregate PAPI as METHODOLOGY.md section 3 states: mean / k, then sums."""
-    total = 0.0
-    for dimension in q.dimensions.children:
-        k = len(dimension.children)
-        for sub in dimension.children:
-            scores = [score_of(q.item(code)) for code in sub.items]
-            total += sum(scores) / len(scores) / k
-    return total
-
-
-def test_papi_total_spans_8_to_80(papi):
-    """Each dimension spans 1-10, so eight span 8-80 (the "10-80" of METHODOLOGY.md is unreachable)."""
-    best = papi_total(papi, lambda item: max(map(item.score.apply, answers_of(item))))
-    worst = papi_total(papi, lambda item: min(map(item.score.apply, answers_of(item))))
-    assert (worst, best) == (pytest.approx(8.0), pytest.approx(80.0))
-
-
-@pytest.mark.parametrize(
-    ("gate", "gated"),
-    [
-        ("applied_construction_permit", ["construction_permit_visits", "construction_permit_on_time",
-                                         "construction_permit_satisfaction"]),
-        ("used_public_hospital", ["hospital_quality", "hospital_waiting_time"]),
-        ("applied_land_certificate", ["land_certificate_one_stop", "land_certificate_satisfaction"]),
-        ("child_in_public_primary", ["school_travel_time", "school_class_size", "school_quality"]),
-        ("made_complaint", ["complaint_reply", "complaint_satisfaction"]),
-    ],
-)
-def test_papi_service_questions_only_apply_to_users(papi, gate, gated):
-    for code in gated:
-        relevant = papi.item(code).relevant
-        assert relevant is not None, code
-        assert truthy(evaluate(relevant.tree, {gate: "yes"}))
-        assert not truthy(evaluate(relevant.tree, {gate: "no"}))
-        assert not truthy(evaluate(relevant.tree, {}))
-
-
-def test_papi_has_a_respondent_background_block(papi):
-    background = {item.code for item in papi.items if item.section == "background"}
-    assert {"sex", "age", "ethnicity", "education"} <= background
-    assert (papi.item("age").min, papi.item("age").max) == (18, 70)
-
-
-# ---------------------------------------------------------------------------------------------
 # SIPAS
 
 
@@ -320,14 +145,14 @@ def test_sipas_element_sections_have_satisfaction_and_expectation(sipas):
         assert len(expectation) == 1 and expectation[0].type == "multi_choice"
 
 
-def test_sipas_declares_the_overall_item_alternative(sipas):
+def test_sipas_declares_the_overall_item_alternative(sipas, bundled_path):
     (alternative,) = sipas.dimensions.alternatives
     assert (alternative.code, alternative.aggregate, alternative.items) == (
         "overall_item", "share", ("overall_satisfaction",)
     )
     overall = sipas.item("overall_satisfaction")
     assert overall.score.satisfied == (4, 5) and overall.dimension is None
-    raw = path_of("sipas").read_text(encoding="utf-8")
+    raw = bundled_path("sipas").read_text(encoding="utf-8")
     assert "METHODOLOGY.md" in raw and "82.66" in raw  # the comment pointing at the warning
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import FlaskGroup
 
+from analysis.command import analyze
 from survey.cli_questionnaire import questionnaire
 from survey.cli_setup import demo, init
 
@@ -25,19 +26,7 @@ def cli() -> None:
 cli.add_command(init)
 cli.add_command(demo)
 cli.add_command(questionnaire)
-
-
-def _add_analyze() -> None:
-    """Register ``hailong analyze`` from the analysis package, which owns it."""
-    from analysis.command import analyze
-
-    cli.add_command(analyze)
-
-
-try:
-    _add_analyze()
-except ImportError:  # pragma: no cover - the analysis command ships with the same distribution
-    pass
+cli.add_command(analyze)
 
 
 def main() -> None:

@@ -28,6 +28,8 @@ class Response(Base):
         Index("ix_responses_version_local_date", "questionnaire_version_id", "local_date"),
         Index("ix_responses_service_local_date", "service_id", "local_date"),
         Index("ix_responses_transaction_ref", "transaction_ref"),
+        # The integrity rules look back over one credential's recent responses (bursts, repeats).
+        Index("ix_responses_credential_submitted_at", "credential_id", "submitted_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

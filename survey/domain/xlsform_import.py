@@ -24,11 +24,21 @@ from survey.domain.xlsform_format import (
     parse_language, text_value,
 )
 from survey.domain.xlsform_places import Places
-from survey.domain.xlsform_sheets import Row, Sheet, open_workbook, read_sheet
+from survey.domain.xlsform_sheets import Row, Sheet, open_workbook, read_sheet, warn_unused
 from survey.domain.xlsform_survey import SurveyReader, SurveyRows
 from survey.domain.xlsform_tree import read_tree
 
 SETTINGS_AT = f"sheet '{SETTINGS}'"
+# Columns read from each sheet besides the survey sheet: (names, prefixes of translated columns).
+READ_COLUMNS = {
+    CHOICES: ({"list_name", "list name", "name"}, ("label::",)),
+    DIMENSIONS: ({"code", "parent", "aggregate", "alternatives"}, ("label::",)),
+    SETTINGS: (
+        {"form_title", "form_id", "version", "default_language", FAMILY_SETTING, LANGUAGES_SETTING,
+         EFFECTIVE_DATE_SETTING},
+        tuple(f"{base}::" for base in (TITLE_SETTING, SOURCE_SETTING, DESCRIPTION_SETTING)),
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -74,10 +84,12 @@ def _already_reported(problem: Problem, keys: set[str]) -> bool:
 
 def _read(workbook, log: ProblemLog, warnings: list[str], code, version):
     """Return the definition, the rows of its parts, and the top-level keys reported missing."""
-    settings, default = _settings(workbook, log)
+    settings_sheet, default = _settings(workbook, log)
     sheets = {
         name: read_sheet(workbook, name, default, log) for name in (SURVEY, CHOICES, DIMENSIONS)
     }
+    sheets[SETTINGS] = settings_sheet
+    settings = settings_sheet.rows[0] if settings_sheet is not None and settings_sheet.rows else None
     survey = sheets[SURVEY]
     if survey is None:
         log.add("", f"the workbook has no '{SURVEY}' sheet: is it an XLSForm?")
@@ -88,6 +100,9 @@ def _read(workbook, log: ProblemLog, warnings: list[str], code, version):
             "settings' default_language, Vietnamese when it is not set)",
         )
     log.raise_if_any()
+    for name, (known, prefixes) in READ_COLUMNS.items():
+        if sheets[name] is not None:
+            warn_unused(sheets[name], known, prefixes, warnings)
     metadata, reported = _metadata(settings, default, log, code, version)
     rows = SurveyReader(log, warnings, metadata.get("title")).read(survey)
     places = Places(
@@ -104,8 +119,8 @@ def _read(workbook, log: ProblemLog, warnings: list[str], code, version):
     return {k: v for k, v in definition.items() if v is not None}, places, reported
 
 
-def _settings(workbook, log: ProblemLog) -> tuple[Row | None, str]:
-    """Return the settings row (None without one) and the default language it names (else vi)."""
+def _settings(workbook, log: ProblemLog) -> tuple[Sheet | None, str]:
+    """Return the settings sheet (None without one) and the default language it names (else vi)."""
     first = read_sheet(workbook, SETTINGS, "vi", ProblemLog(log.source))
     row = first.rows[0] if first is not None and first.rows else None
     named = row.text("default_language") if row is not None else None
@@ -117,8 +132,7 @@ def _settings(workbook, log: ProblemLog) -> tuple[Row | None, str]:
             log.add(f"{SETTINGS_AT}, default_language", f"'{named}' names no language hailong knows; "
                     "write it as 'Vietnamese (vi)', 'English (en)' or a language code")
             default = "vi"
-    sheet = read_sheet(workbook, SETTINGS, default, log)
-    return (sheet.rows[0] if sheet is not None and sheet.rows else None), default
+    return read_sheet(workbook, SETTINGS, default, log), default
 
 
 def _metadata(row: Row | None, default: str, log: ProblemLog, code, version):

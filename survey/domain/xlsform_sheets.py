@@ -137,3 +137,19 @@ def column_key(header: str, default_language: str) -> str | None:
         language = parse_language(parts[-1])
         return None if language is None else f"{base}::{language}"
     return whole
+
+
+def warn_unused(sheet: Sheet, known: set[str], prefixes: tuple[str, ...], warnings: list[str]) -> None:
+    """Warn once per column that hailong ignores although it holds something."""
+    for column in sheet.columns:
+        if column in known or column.startswith(prefixes):
+            continue
+        rows = [row.number for row in sheet.rows if row.text(column) is not None]
+        if rows:
+            warnings.append(f"sheet '{sheet.name}' column '{column}' ignored (rows {_row_list(rows)})")
+
+
+def _row_list(numbers: list[int]) -> str:
+    """Return row numbers for a message, shortened when there are many."""
+    shown = ", ".join(map(str, numbers[:8]))
+    return shown + (f" and {len(numbers) - 8} more" if len(numbers) > 8 else "")

@@ -17,7 +17,7 @@ from survey.domain.xlsform_format import (
     DIMENSION_COLUMN, INLINE_COLUMN, INLINE_MARK, MAX_COLUMN, MIN_COLUMN, PII_COLUMN, ROLE_COLUMN,
     SCORE_COLUMN, TYPE_COLUMN, flag_value, number_value,
 )
-from survey.domain.xlsform_sheets import Row, Sheet
+from survey.domain.xlsform_sheets import Row, Sheet, warn_unused
 
 PLAIN_TYPES = {"integer": "integer", "int": "integer", "decimal": "decimal", "text": "text",
                "string": "text", "date": "date"}
@@ -101,7 +101,7 @@ class SurveyReader:
             self._row(row)
         if self.group is not None:
             self.log.add(self.group_row.where, f"group '{self.group['code']}' has no 'end group' row")
-        self._unknown_columns(sheet)
+        warn_unused(sheet, KNOWN_COLUMNS | set(REFUSED_COLUMNS), KNOWN_TRANSLATED, self.warnings)
         return self.result
 
     def _row(self, row: Row) -> None:
@@ -289,22 +289,3 @@ class SurveyReader:
                 item[key] = number_value(row.cells.get(column))
             except ValueError:
                 self.log.add(where, f"{column} must be a number, not '{row.text(column)}'")
-
-    def _unknown_columns(self, sheet: Sheet) -> None:
-        """Warn once per column that hailong ignores although it holds something."""
-        for column in sheet.columns:
-            if column in KNOWN_COLUMNS or column in REFUSED_COLUMNS:
-                continue
-            if column.startswith(KNOWN_TRANSLATED):
-                continue
-            rows = [row.number for row in sheet.rows if row.text(column) is not None]
-            if rows:
-                self.warnings.append(
-                    f"sheet '{sheet.name}' column '{column}' ignored (rows {_row_list(rows)})"
-                )
-
-
-def _row_list(numbers: list[int]) -> str:
-    """Return row numbers for a message, shortened when there are many."""
-    shown = ", ".join(map(str, numbers[:8]))
-    return shown + (f" and {len(numbers) - 8} more" if len(numbers) > 8 else "")

@@ -1,0 +1,216 @@
+"""Every problem an XLSForm import reports, each naming the sheet and row it comes from."""
+
+from __future__ import annotations
+
+import pytest
+from openpyxl import Workbook
+
+from survey.domain.problems import QuestionnaireError
+from survey.domain.xlsform_import import import_xlsform
+
+SURVEY_HEADER = ["type", "name", "label::Vietnamese (vi)", "label::English (en)", "required",
+                 "relevant", "hailong_type", "hailong_dimension", "hailong_score"]
+
+
+def base_sheets() -> dict[str, list[list]]:
+    """Return the sheets of a small valid form; each test breaks one thing in it."""
+    return {
+        "survey": [
+            SURVEY_HEADER,
+            ["begin group", "main", "Phần chính", "Main part"],
+            ["select_one s5", "rating", "Hài lòng không?", "Satisfied?", "yes", None, "likert5",
+             "root", '{"satisfied": [4, 5]}'],
+            ["text", "remarks", "Ghi chú", "Remarks"],
+            ["end group"],
+        ],
+        "choices": [["list_name", "name", "label::Vietnamese (vi)", "label::English (en)"]]
+        + [["s5", v, f"Mức {v}", f"Level {v}"] for v in range(1, 6)],
+        "settings": [["form_id", "version", "form_title"], ["demo", "2026.1", "Biểu mẫu thử"]],
+        "hailong_dimensions": [
+            ["code", "parent", "aggregate", "label::Vietnamese (vi)", "alternatives"],
+            ["root", None, "share", "Chỉ số"],
+        ],
+    }
+
+
+def write_form(path, sheets):
+    """Save the sheets as an .xlsx workbook."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for name, rows in sheets.items():
+        sheet = workbook.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    workbook.save(path)
+    return path
+
+
+def problems(tmp_path, sheets, **options) -> list[str]:
+    """Return the problems of importing the sheets, as 'location: message' without the file."""
+    path = write_form(tmp_path / "form.xlsx", sheets)
+    with pytest.raises(QuestionnaireError) as error:
+        import_xlsform(path, **options)
+    assert all(p.source == str(path) for p in error.value.problems)
+    return [f"{p.location}: {p.message}" if p.location else p.message for p in error.value.problems]
+
+
+def survey_row(*cells, **extras):
+    """Return a survey row in SURVEY_HEADER order (extras by column name)."""
+    row = list(cells) + [None] * (len(SURVEY_HEADER) - len(cells))
+    for column, value in extras.items():
+        row[SURVEY_HEADER.index(column)] = value
+    return row
+
+
+def insert(sheets, *rows, at=4):
+    """Insert survey rows before sheet row ``at`` (Excel numbering)."""
+    sheets["survey"][at - 1:at - 1] = list(rows)
+    return sheets
+
+
+def test_the_base_form_is_valid(tmp_path):
+    q = import_xlsform(write_form(tmp_path / "form.xlsx", base_sheets())).questionnaire
+    assert [i.code for i in q.items] == ["rating", "remarks"] and q.item("rating").type == "likert5"
+
+
+def test_a_file_that_is_not_a_workbook(tmp_path):
+    path = tmp_path / "form.xlsx"
+    path.write_bytes(b"type,name,label\n")
+    with pytest.raises(QuestionnaireError) as error:
+        import_xlsform(path)
+    (problem,) = error.value.problems
+    assert problem.message.startswith("cannot read the workbook (")
+    assert problem.message.endswith("save the form as an Excel .xlsx file")
+
+
+def test_no_survey_sheet(tmp_path):
+    sheets = base_sheets()
+    del sheets["survey"]
+    assert problems(tmp_path, sheets) == ["the workbook has no 'survey' sheet: is it an XLSForm?"]
+
+
+def test_no_vietnamese_labels(tmp_path):
+    sheets = base_sheets()
+    sheets["survey"][0] = ["label::French (fr)" if c == "label::Vietnamese (vi)" else c
+                           for c in SURVEY_HEADER]
+    (problem,) = problems(tmp_path, sheets)
+    assert problem.startswith("sheet 'survey': no Vietnamese label column: hailong needs Vietnamese")
+
+
+def test_column_in_an_unknown_language(tmp_path):
+    sheets = base_sheets()
+    sheets["choices"][0].append("label::Klingon")
+    assert problems(tmp_path, sheets) == [
+        "sheet 'choices' column 'label::Klingon': cannot tell which language this column is in; "
+        "name it like 'label::Vietnamese (vi)', 'label::English (en)' or 'label::vi'"
+    ]
+
+
+def test_two_columns_for_the_same_language(tmp_path):
+    sheets = base_sheets()
+    sheets["survey"][0] = SURVEY_HEADER + ["label::vi"]
+    assert problems(tmp_path, sheets) == [
+        "sheet 'survey' column 'label::vi': holds the same thing as column "
+        "'label::Vietnamese (vi)' (label::vi); keep only one of them"
+    ]
+
+
+UNSUPPORTED = [
+    ("calculate", "calculated fields are not supported: compute the value in the analysis instead"),
+    ("begin repeat", "repeat groups are not supported: a hailong response holds one answer per item"),
+    ("geopoint", "locations are not collected by hailong"),
+    ("image", "photos and files are not collected by hailong"),
+    ("time", "only dates are supported (type date)"),
+    ("range", "use integer with hailong_min/hailong_max, or a select_one with hailong_type likert5"),
+    ("acknowledge", "use a select_one with hailong_type yes_no"),
+    ("select_one_from_file towns.csv",
+     "choices must be listed in the choices sheet, not in an external file"),
+]
+
+
+@pytest.mark.parametrize(("kind", "why"), UNSUPPORTED, ids=[k for k, _ in UNSUPPORTED])
+def test_unsupported_types_are_problems_naming_the_row(tmp_path, kind, why):
+    sheets = insert(base_sheets(), survey_row(kind, "extra", "Thêm", "Extra"))
+    if kind == "begin repeat":
+        sheets = insert(sheets, survey_row("end repeat"), at=5)
+    assert problems(tmp_path, sheets) == [f"sheet 'survey' row 4: type '{kind}' (extra): {why}"]
+
+
+@pytest.mark.parametrize("kind", ["foo", "select_one s5 or_other", "select_one"])
+def test_unknown_types_are_problems(tmp_path, kind):
+    sheets = insert(base_sheets(), survey_row(kind, "extra", "Thêm", "Extra"))
+    assert problems(tmp_path, sheets) == [
+        f"sheet 'survey' row 4: type '{kind}' (extra) is not supported by hailong; use integer, "
+        "decimal, text, date, select_one, select_multiple, begin/end group or note"
+    ]
+
+
+def test_choice_filter_is_refused(tmp_path):
+    sheets = base_sheets()
+    sheets["survey"][0] = SURVEY_HEADER + ["choice_filter"]
+    sheets["survey"][2] = sheets["survey"][2] + ["district = ${province}"]
+    assert problems(tmp_path, sheets) == [
+        "sheet 'survey' row 3, column 'choice_filter': filtered choice lists (cascading selects) "
+        "are not supported"
+    ]
+
+
+def test_groups_must_be_flat_and_balanced(tmp_path):
+    nested = insert(base_sheets(), survey_row("begin group", "inner", "Trong"), survey_row("end group"))
+    assert problems(tmp_path, nested) == [
+        "sheet 'survey' row 4: group 'inner' is inside group 'main': hailong sections are one level "
+        "deep; close the outer group first"
+    ]
+    extra_end = base_sheets()
+    extra_end["survey"].append(survey_row("end group"))
+    assert problems(tmp_path, extra_end) == [
+        "sheet 'survey' row 6: 'end group' without a matching 'begin group'"
+    ]
+    unclosed = base_sheets()
+    unclosed["survey"].pop()
+    assert problems(tmp_path, unclosed) == ["sheet 'survey' row 2: group 'main' has no 'end group' row"]
+
+
+def test_rows_without_type_or_name(tmp_path):
+    sheets = insert(base_sheets(), survey_row("text", None, "Câu hỏi", "Question"),
+                    survey_row(None, "orphan", "Mồ côi"))
+    assert problems(tmp_path, sheets) == [
+        "sheet 'survey' row 4: the text question has no name (its item code)",
+        "sheet 'survey' row 5: the row has no type (a question needs type, name and label)",
+    ]
+
+
+def test_hailong_type_must_fit_the_xlsform_type(tmp_path):
+    sheets = insert(base_sheets(), survey_row("integer", "age", "Tuổi", hailong_type="likert5"))
+    assert problems(tmp_path, sheets) == [
+        "sheet 'survey' row 4: hailong_type 'likert5' does not fit type 'integer'"
+    ]
+
+
+def test_yes_no_columns(tmp_path):
+    sheets = base_sheets()
+    sheets["survey"][0] = SURVEY_HEADER + ["hailong_pii"]
+    sheets["survey"][2][4] = "${remarks} = 1"
+    sheets["survey"][3] = sheets["survey"][3] + [None] * 5 + ["maybe"]
+    assert problems(tmp_path, sheets) == [
+        "sheet 'survey' row 3, item 'rating': required must be yes or no (or true/false, 1/0), not "
+        "'${remarks} = 1'; conditional requirements are not supported",
+        "sheet 'survey' row 4, item 'remarks': hailong_pii must be yes or no (or true/false, 1/0), "
+        "not 'maybe'",
+    ]
+
+
+def test_extra_columns_with_unreadable_values(tmp_path):
+    sheets = base_sheets()
+    sheets["survey"][0] = SURVEY_HEADER + ["hailong_min", "hailong_choices"]
+    sheets["survey"][2][8] = "{satisfied: [4, 5]}"
+    sheets["survey"][2] += ["low", "shared"]
+    found = problems(tmp_path, sheets)
+    assert found[:3] == [
+        "sheet 'survey' row 3: hailong_choices must be empty or 'inline', not 'shared'",
+        "sheet 'survey' row 3, item 'rating': hailong_score is not valid JSON (Expecting property "
+        "name enclosed in double quotes): {satisfied: [4, 5]}",
+        "sheet 'survey' row 3, item 'rating': hailong_min must be a number, not 'low'",
+    ]
+    # Without its score the item no longer fits its dimension; the schema says so, at the same row.
+    assert found[3:] == ["sheet 'survey' row 3, item 'rating': feeds dimension 'root' but has no 'score' rule"]

@@ -146,3 +146,12 @@ def test_papi_has_a_respondent_background_block(papi):
     background = {item.code for item in papi.items if item.section == "background"}
     assert {"sex", "age", "ethnicity", "education"} <= background
     assert (papi.item("age").min, papi.item("age").max) == (18, 70)
+
+
+def test_papi_filter_questions_are_required(papi):
+    """A skipped filter would silently drop its follow-up indicators; scored filters may be blank."""
+    gates = {ref for item in papi.items if item.relevant
+             for ref in re.findall(r"\$\{([a-z0-9_]+)\}", item.relevant.text)}
+    unscored = [papi.item(code) for code in sorted(gates) if papi.item(code).score is None]
+    assert len(unscored) >= 10
+    assert all(item.required for item in unscored), [i.code for i in unscored if not i.required]

@@ -98,6 +98,7 @@ def test_vectors_cover_every_pinned_semantic_several_times() -> None:
         "date",
         "if",
         "strlen",
+        "text",
         "int",
         "round",
         "coalesce",

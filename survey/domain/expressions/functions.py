@@ -94,6 +94,8 @@ FUNCTIONS: dict[str, Function] = {
     "selected": Function(2, 2, _selected),
     "count-selected": Function(1, 1, lambda args: float(len(split_selection(args[0])))),
     "string-length": Function(1, 1, lambda args: float(len(to_string(args[0])))),
+    "starts-with": Function(2, 2, lambda args: to_string(args[0]).startswith(to_string(args[1]))),
+    "contains": Function(2, 2, lambda args: to_string(args[1]) in to_string(args[0])),
     "number": Function(1, 1, lambda args: to_number(args[0])),
     "int": Function(1, 1, _int),
     "round": Function(1, 2, _round),

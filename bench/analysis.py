@@ -36,13 +36,10 @@ suppressMessages(library(survey))
 args <- commandArgs(trailingOnly = TRUE)
 data <- read.csv(args[1])
 repeats <- as.integer(args[2])
-timed <- function(expr) {
-  times <- replicate(repeats, system.time(eval.parent(substitute(expr)))[["elapsed"]])
-  median(times)
-}
-t_design <- timed(d <- svydesign(id = ~psu, strata = ~stratum, weights = ~weight, data = data))
-t_mean <- timed(m <- svyby(~y, ~domain, d, svymean))
-t_prop <- timed(p <- svyby(~event, ~domain, d, svymean))
+timed <- function(f) median(replicate(repeats, system.time(f())[["elapsed"]]))
+t_design <- timed(function() d <<- svydesign(id = ~psu, strata = ~stratum, weights = ~weight, data = data))
+t_mean <- timed(function() m <<- svyby(~y, ~domain, d, svymean))
+t_prop <- timed(function() p <<- svyby(~event, ~domain, d, svymean))
 cat(sprintf("time,design,%.6f\ntime,mean,%.6f\ntime,proportion,%.6f\n", t_design, t_mean, t_prop))
 cat(sprintf("mean,%s,%.17g,%.17g\n", m$domain, m$y, SE(m)), sep = "")
 cat(sprintf("proportion,%s,%.17g,%.17g\n", p$domain, p$event, SE(p)), sep = "")
@@ -64,7 +61,7 @@ out = {"time": {"design": t_design}, "mean": {}, "proportion": {}}
 for key, column in (("mean", "y"), ("proportion", "event")):
     seconds, result = timed(lambda: sample.estimation.mean(column, by="domain"))
     out["time"][key] = seconds
-    for row in result.to_dicts():
+    for row in result.to_polars().iter_rows(named=True):
         out[key][str(row["domain"])] = [row["est"], row["se"]]
 print(json.dumps(out))
 """

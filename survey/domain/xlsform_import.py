@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from survey.domain.fields import CODE_RE
 from survey.domain.model import Questionnaire
 from survey.domain.problems import Problem, ProblemLog, QuestionnaireError
 from survey.domain.schema import build_questionnaire
@@ -107,7 +108,7 @@ def _read(workbook, log: ProblemLog, warnings: list[str], code, version):
     rows = SurveyReader(log, warnings, metadata.get("title")).read(survey)
     places = Places(
         items=rows.item_rows, sections=rows.section_rows, section_starts=rows.section_starts,
-        section_items=rows.section_item_rows,
+        section_items=_section_items(rows),
     )
     named = _choice_lists(sheets[CHOICES], rows, log, places)
     tree = _dimensions(sheets[DIMENSIONS], log, places, reported)
@@ -117,6 +118,15 @@ def _read(workbook, log: ProblemLog, warnings: list[str], code, version):
         "choice_lists": named, "dimensions": tree, "sections": rows.sections,
     }
     return {k: v for k, v in definition.items() if v is not None}, places, reported
+
+
+def _section_items(rows: SurveyRows) -> dict[str, list[Row]]:
+    """Return each section's item rows; the schema names a section with an invalid code ''."""
+    found = dict(rows.section_item_rows)
+    invalid = [code for code in found if not CODE_RE.match(code)]
+    if len(invalid) == 1:
+        found[""] = found[invalid[0]]
+    return found
 
 
 def _settings(workbook, log: ProblemLog) -> tuple[Sheet | None, str]:

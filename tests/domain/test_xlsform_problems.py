@@ -214,3 +214,133 @@ def test_extra_columns_with_unreadable_values(tmp_path):
     ]
     # Without its score the item no longer fits its dimension; the schema says so, at the same row.
     assert found[3:] == ["sheet 'survey' row 3, item 'rating': feeds dimension 'root' but has no 'score' rule"]
+
+
+def test_choice_rows_without_list_or_name(tmp_path):
+    sheets = base_sheets()
+    sheets["choices"] += [[None, "x", "X"], ["s5", None, "Không tên"]]
+    assert problems(tmp_path, sheets) == [
+        "sheet 'choices' row 7: the choice has no list_name",
+        "sheet 'choices' row 8: a choice of list 's5' has no name (its value)",
+    ]
+
+
+def test_likert_values_must_be_whole_numbers(tmp_path):
+    sheets = base_sheets()
+    sheets["choices"][5][1] = 4.5
+    found = problems(tmp_path, sheets)
+    assert found[0] == "sheet 'choices' row 6: choice '4.5' of a likert5 scale must be a whole number 1..5"
+    # The schema then refuses the list itself, at the same row.
+    assert found[1].startswith("sheet 'choices' row 6, choice list 's5'[4]: choice value '4.5'")
+
+
+def test_a_yes_no_list_must_hold_yes_and_no(tmp_path):
+    sheets = insert(base_sheets(), survey_row("select_one yn", "agree", "Đồng ý?", hailong_type="yes_no"))
+    sheets["choices"] += [["yn", "da", "Có"], ["yn", "nyet", "Không"]]
+    assert problems(tmp_path, sheets) == [
+        "sheet 'choices' row 7: list 'yn' answers a hailong_type yes_no item, so its names must be "
+        "exactly 'yes' and 'no', not ['da', 'nyet']"
+    ]
+
+
+def test_settings_without_code_version_or_title(tmp_path):
+    sheets = base_sheets()
+    sheets["settings"] = [["style"], ["pages"]]
+    assert problems(tmp_path, sheets) == [
+        "sheet 'settings': form_id is missing: it is the questionnaire code (lowercase letters, "
+        "digits and '-', e.g. 'sipas')",
+        "sheet 'settings': form_title is missing: it is the questionnaire title",
+        "sheet 'settings': version is missing: write the questionnaire version as 'YYYY.N', e.g. 2026.1",
+    ]
+    # The command line's --code and --version stand in for the settings.
+    sheets["settings"] = [["form_title"], ["Biểu mẫu thử"]]
+    q = import_xlsform(write_form(tmp_path / "f.xlsx", sheets), code="demo", version="2026.2").questionnaire
+    assert (q.code, q.version) == ("demo", "2026.2")
+
+
+def test_default_language_must_be_a_known_language(tmp_path):
+    sheets = base_sheets()
+    sheets["settings"] = [["form_id", "version", "form_title", "default_language"],
+                          ["demo", "2026.1", "Biểu mẫu thử", "Klingon"]]
+    assert problems(tmp_path, sheets) == [
+        "sheet 'settings', default_language: 'Klingon' names no language hailong knows; write it as "
+        "'Vietnamese (vi)', 'English (en)' or a language code"
+    ]
+
+
+def test_no_dimension_sheet(tmp_path):
+    sheets = base_sheets()
+    del sheets["hailong_dimensions"]
+    (problem,) = problems(tmp_path, sheets)
+    assert problem.startswith("the workbook has no 'hailong_dimensions' sheet: hailong needs the")
+
+
+def test_dimension_rows_that_do_not_make_one_tree(tmp_path):
+    sheets = base_sheets()
+    sheets["hailong_dimensions"] += [
+        [None, "root", "share", "Không mã"],
+        ["root", None, "share", "Lặp lại"],
+        ["second", None, "mean", "Gốc thứ hai"],
+        ["orphan", "nowhere", "share", "Mồ côi"],
+        ["bad_alt", "root", "share", "Lựa chọn", "[{code: x}]"],
+    ]
+    found = problems(tmp_path, sheets)
+    assert found[:5] == [
+        "sheet 'hailong_dimensions' row 3: the dimension has no code",
+        "sheet 'hailong_dimensions' row 4: dimension 'root' is listed twice",
+        "sheet 'hailong_dimensions' row 5: 'second' has no parent, but 'root' is the root already: "
+        "a dimension tree has one root; fill in the parent",
+        "sheet 'hailong_dimensions' row 6: parent 'nowhere' of 'orphan' is not listed above this row "
+        "(list every node below its parent)",
+        "sheet 'hailong_dimensions' row 7: alternatives of 'bad_alt' are not valid JSON (Expecting "
+        "property name enclosed in double quotes)",
+    ]
+
+
+def test_a_tree_without_root_or_rows(tmp_path):
+    no_root = base_sheets()
+    no_root["hailong_dimensions"][1][1] = "root"
+    assert problems(tmp_path, no_root)[:2] == [
+        "sheet 'hailong_dimensions' row 2: parent 'root' of 'root' is not listed above this row "
+        "(list every node below its parent)",
+        "sheet 'hailong_dimensions': no row without a parent: the root of the tree is missing",
+    ]
+    empty = base_sheets()
+    empty["hailong_dimensions"] = [["code", "parent", "aggregate"]]
+    assert "sheet 'hailong_dimensions': the sheet lists no dimensions" in problems(tmp_path, empty)
+
+
+def test_schema_problems_name_the_row_they_come_from(tmp_path):
+    sheets = base_sheets()
+    sheets["survey"][1][1] = "Main Part"
+    sheets["survey"][3][1] = "Remarks"
+    sheets["settings"][1][1] = "v1"
+    sheets["hailong_dimensions"][1][2] = "avg"
+    assert problems(tmp_path, sheets) == [
+        "sheet 'settings', version: invalid version 'v1': write it as a quoted 'YYYY.N', e.g. \"2026.1\"",
+        "sheet 'survey' row 2, section #1: invalid code 'Main Part': use ^[a-z][a-z0-9_]*$",
+        "sheet 'survey' row 4, section '' item #2: invalid code 'Remarks': use ^[a-z][a-z0-9_]*$",
+        "sheet 'hailong_dimensions' row 2, dimension 'root': unknown aggregate 'avg' (one of: share, "
+        "mean, mean_over_siblings, sum)",
+    ]
+
+
+def test_a_choice_without_a_vietnamese_label(tmp_path):
+    sheets = base_sheets()
+    sheets["choices"][3][2] = None
+    found = problems(tmp_path, sheets)
+    assert found[0] == (
+        "sheet 'choices' row 4, choice list 's5'[2] (value 3): label has no Vietnamese 'vi' text"
+    )
+    # The list is refused whole, so the item using it reports it as unknown.
+    assert found[1] == "sheet 'survey' row 3, item 'rating': unknown choice list 's5'"
+
+
+def test_expression_problems_name_the_row(tmp_path):
+    sheets = insert(base_sheets(), survey_row("text", "why", "Vì sao?", relevant="${nope} = 1"),
+                    survey_row("integer", "age", "Tuổi", relevant="${age} >"))
+    found = sorted(problems(tmp_path, sheets))
+    assert found[0] == "sheet 'survey' row 4, item 'why' relevant: unknown reference ${nope} in '${nope} = 1'"
+    # The parser's own wording follows; the row and item come from the import.
+    assert found[1].startswith("sheet 'survey' row 5, item 'age' relevant: invalid expression '${age} >': ")
+    assert len(found) == 2

@@ -19,6 +19,16 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
             command.upgrade(config, revision)
 
 
+def head() -> str:
+    """Return the newest revision the package's migrations define."""
+    from alembic.script import ScriptDirectory
+
+    with as_file(files("survey.db") / "migrations") as script_location:
+        config = Config()
+        config.set_main_option("script_location", str(script_location))
+        return ScriptDirectory.from_config(config).get_current_head()
+
+
 def current(engine: Engine) -> str | None:
     """Return the revision the database is at (None when it was never migrated)."""
     from alembic.runtime.migration import MigrationContext

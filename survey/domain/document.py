@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from survey.domain.model import (
-    Alternative, Choice, DimensionNode, Expression, Item, Labels, Questionnaire, Score,
+    Alternative, Choice, DimensionNode, Expression, Item, Labels, Questionnaire, Score, Section,
 )
 from survey.domain.problems import Problem, QuestionnaireError
 from survey.domain.schema import build_questionnaire
@@ -33,10 +33,7 @@ def to_document(q: Questionnaire) -> dict[str, Any]:
         "languages": list(q.languages),
         "choice_lists": {name: _choices(c) for name, c in q.choice_lists.items()},
         "dimensions": _node(q.dimensions),
-        "sections": [
-            {"code": s.code, "label": s.label.to_document(), "items": [_item(i) for i in s.items]}
-            for s in q.sections
-        ],
+        "sections": [_section(s) for s in q.sections],
     }
     for key in ("source", "description"):
         if getattr(q, key) is not None:
@@ -111,6 +108,17 @@ def _score(score: Score) -> dict[str, Any]:
         doc["rescale"] = {"min": score.rescale[0], "max": score.rescale[1]}
     if score.reverse:
         doc["reverse"] = True
+    return doc
+
+
+def _section(section: Section) -> dict[str, Any]:
+    """Return a section as a document."""
+    doc: dict[str, Any] = {
+        "code": section.code, "label": section.label.to_document(),
+        "items": [_item(i) for i in section.items],
+    }
+    if section.hint is not None:
+        doc["hint"] = section.hint.to_document()
     return doc
 
 

@@ -122,6 +122,7 @@ class Section:
     code: str
     label: Labels
     items: tuple[Item, ...]
+    hint: Labels | None = None
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,8 @@ TOP_KEYS = {
     "languages", "description", "choice_lists", "dimensions", "sections",
 }
 TOP_REQUIRED = {"code", "version", "title", "family", "dimensions", "sections"}
-SECTION_KEYS = {"code", "label", "items"}
+SECTION_KEYS = {"code", "label", "items", "hint"}
+SECTION_REQUIRED = {"code", "label", "items"}
 VERSION_RE = re.compile(r"^[0-9]{4}\.[0-9]+$")
 
 
@@ -107,7 +108,7 @@ def _sections(log: ProblemLog, raw: Any, choice_lists) -> tuple[Section, ...]:
             continue
         code = read_code(log, f"section #{index + 1}", entry.get("code"))
         where = f"section '{code}'"
-        check_keys(log, where, entry, SECTION_KEYS, SECTION_KEYS)
+        check_keys(log, where, entry, SECTION_KEYS, SECTION_REQUIRED)
         if code in seen:
             log.add(where, "duplicate section code")
         seen.add(code)
@@ -117,8 +118,9 @@ def _sections(log: ProblemLog, raw: Any, choice_lists) -> tuple[Section, ...]:
             log.add(where, "a section needs a non-empty list of items")
             continue
         items = [read_item(log, it, code or "", choice_lists, i) for i, it in enumerate(raw_items)]
+        hint = read_labels(log, f"{where} hint", entry.get("hint"), required=False)
         if code and label:
-            sections.append(Section(code, label, tuple(i for i in items if i is not None)))
+            sections.append(Section(code, label, tuple(i for i in items if i is not None), hint))
     return tuple(sections)
 
 

@@ -34,6 +34,8 @@ def test_hash_ignores_yaml_layout_but_not_content(mini_file):
 def test_document_round_trip(mini_file):
     q = load_file(mini_file)
     assert from_document(json.loads(canonical_json(to_document(q)))) == q
+    hinted = replace(q, sections=(replace(q.sections[0], hint=Labels({"vi": "Gợi ý"})),) + q.sections[1:])
+    assert from_document(to_document(hinted)) == hinted
 
 
 def test_stored_expression_trees_are_authoritative(mini_file):

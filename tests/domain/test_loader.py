@@ -225,3 +225,12 @@ def test_scores_apply_the_rules(mini_file):
     assert q.item("overall").score.apply(5) == 1.0
     assert q.item("overall").score.apply(3) == 0.0
     assert q.item("overall").score.apply(None) is None
+
+
+def test_section_hint_is_optional_and_kept(raw):
+    raw["sections"][1]["hint"] = {"vi": "Phần này hỏi về Ông/Bà", "en": "About you"}
+    q = build_questionnaire(raw)
+    assert q.sections[1].hint.get("en") == "About you" and q.sections[0].hint is None
+    raw["sections"][1]["hint"] = "text"
+    with pytest.raises(QuestionnaireError, match="section 'about' hint: label must be a mapping"):
+        build_questionnaire(raw)

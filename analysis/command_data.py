@@ -141,9 +141,9 @@ class Condition:
         return np.where(np.isnan(column), np.nan, hit.astype(float))
 
 
-_CONDITION = re.compile(r"^(?P<column>.+?)\s*(?P<op>!=|<=|>=|==|=|<|>)\s*(?P<value>.*)$", re.S)
-_MEMBERSHIP = re.compile(r"^(?P<column>.+?)\s+in\s+(?P<value>.+)$", re.S)
-_INDEX = re.compile(r"^\s*(?P<name>[^=]+?)\s*=\s*mean\s*\((?P<parts>.*)\)\s*$", re.S)
+_CONDITION = re.compile(r"^(?P<column>.+?)\s*(?P<op>!=|<=|>=|==|=|<|>)\s*(?P<value>.*)$", re.DOTALL)
+_MEMBERSHIP = re.compile(r"^(?P<column>.+?)\s+in\s+(?P<value>.+)$", re.DOTALL)
+_INDEX = re.compile(r"^\s*(?P<name>[^=]+?)\s*=\s*mean\s*\((?P<parts>.*)\)\s*$", re.DOTALL)
 
 
 def parse_condition(expression: str) -> Condition:

@@ -28,8 +28,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from analysis.design import Design  # noqa: E402
-from analysis.estimators import by, mean, proportion  # noqa: E402
+from analysis.design import Design
+from analysis.estimators import by, mean, proportion
 
 R_SCRIPT = r"""
 suppressMessages(library(survey))
@@ -98,7 +98,9 @@ def run_hailong(data: dict[str, np.ndarray], repeats: int) -> dict:
         lambda: Design(weights=data["weight"], strata=data["stratum"], clusters=[data["psu"]]), repeats
     )
     for key, function, column in (("mean", mean, "y"), ("proportion", proportion, "event")):
-        out["time"][key], estimates = _timed(lambda: by(design, function, groups, data[column]), repeats)
+        out["time"][key], estimates = _timed(
+            lambda f=function, c=column: by(design, f, groups, data[c]), repeats
+        )
         out[key] = {str(e.domain["domain"]): [e.estimate, e.se] for e in estimates}
     return out
 
@@ -109,7 +111,8 @@ def run_r(path: Path, repeats: int, workdir: Path) -> dict | None:
         return None
     script = workdir / "bench.R"
     script.write_text(R_SCRIPT, encoding="utf-8")
-    done = subprocess.run(["Rscript", str(script), str(path), str(repeats)], capture_output=True, text=True)
+    done = subprocess.run(["Rscript", str(script), str(path), str(repeats)], check=False,
+                          capture_output=True, text=True)
     if done.returncode != 0:
         print(f"R skipped: {done.stderr.strip()[:200]}", file=sys.stderr)
         return None
@@ -127,7 +130,8 @@ def run_svy(python: str | None, path: Path, repeats: int) -> dict | None:
     """Run the svy timing in another interpreter, or return None when none is given."""
     if not python:
         return None
-    done = subprocess.run([python, "-c", SVY_SCRIPT, str(path), str(repeats)], capture_output=True, text=True)
+    done = subprocess.run([python, "-c", SVY_SCRIPT, str(path), str(repeats)], check=False,
+                          capture_output=True, text=True)
     if done.returncode != 0:
         print(f"svy skipped: {done.stderr.strip()[-300:]}", file=sys.stderr)
         return None
@@ -145,8 +149,8 @@ def largest_difference(ours: dict, theirs: dict, key: str, position: int) -> flo
 def report(results: dict[str, dict | None], rows: int) -> str:
     """Return the Markdown table of timings and agreement."""
     lines = [
-        f"| tool ({rows:,} rows, 8 strata, 400 PSUs, 20 domains) | design (s) | mean by domain (s) "
-        "| proportion by domain (s) | max rel. diff. estimate | max rel. diff. se |",
+        (f"| tool ({rows:,} rows, 8 strata, 400 PSUs, 20 domains) | design (s) | mean by domain (s) "
+         "| proportion by domain (s) | max rel. diff. estimate | max rel. diff. se |"),
         "|---|---|---|---|---|---|",
     ]
     ours = results["hailong"]

@@ -25,8 +25,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from analysis.design import Design  # noqa: E402
-from analysis.estimators import proportion  # noqa: E402
+from analysis.design import Design
+from analysis.estimators import proportion
 
 METHODS = ("beta", "logit", "xlogit", "likelihood", "asin", "wilson", "mean")
 PROPORTIONS = (0.02, 0.05, 0.1, 0.2, 0.5)

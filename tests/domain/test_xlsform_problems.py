@@ -145,14 +145,19 @@ def test_unknown_types_are_problems(tmp_path, kind):
     ]
 
 
-def test_choice_filter_is_refused(tmp_path):
+REFUSED = [
+    ("choice_filter", "filtered choice lists (cascading selects) are not supported"),
+    ("repeat_count", "repeat groups are not supported"),
+    ("trigger", "answers recalculated from other answers are not supported"),
+]
+
+
+@pytest.mark.parametrize(("column", "why"), REFUSED, ids=[c for c, _ in REFUSED])
+def test_columns_that_change_what_a_question_accepts_are_refused(tmp_path, column, why):
     sheets = base_sheets()
-    sheets["survey"][0] = SURVEY_HEADER + ["choice_filter"]
-    sheets["survey"][2] = sheets["survey"][2] + ["district = ${province}"]
-    assert problems(tmp_path, sheets) == [
-        "sheet 'survey' row 3, column 'choice_filter': filtered choice lists (cascading selects) "
-        "are not supported"
-    ]
+    sheets["survey"][0] = SURVEY_HEADER + [column]
+    sheets["survey"][2] = sheets["survey"][2] + ["${remarks}"]
+    assert problems(tmp_path, sheets) == [f"sheet 'survey' row 3, column '{column}': {why}"]
 
 
 def test_groups_must_be_flat_and_balanced(tmp_path):

@@ -8,6 +8,7 @@ from flask.cli import FlaskGroup
 from analysis.command import analyze
 from survey.cli_questionnaire import questionnaire
 from survey.cli_setup import demo, init
+from survey.cli_volumes import volumes
 
 
 def _create_app():
@@ -26,6 +27,7 @@ def cli() -> None:
 cli.add_command(init)
 cli.add_command(demo)
 cli.add_command(questionnaire)
+cli.add_command(volumes)
 cli.add_command(analyze)
 
 

@@ -65,3 +65,7 @@ def configure_blueprints(app: Flask) -> None:
     from survey.web.catalogue import bp as catalogue
 
     app.register_blueprint(catalogue)
+    from survey.web.volumes_api import bp as volumes_api
+
+    csrf.exempt(volumes_api)
+    app.register_blueprint(volumes_api)

@@ -9,7 +9,8 @@ from the canonical definition (``to_document``), so reading it back gives the sa
 from __future__ import annotations
 
 import json
-from typing import Any, BinaryIO, Iterable
+from collections.abc import Iterable
+from typing import Any, BinaryIO
 
 from openpyxl import Workbook
 from openpyxl.styles import Font

@@ -116,7 +116,7 @@ def number_value(value: Any) -> int | float | None:
     return number
 
 
-def number_cell(value: int | float | None) -> int | float | str | None:
+def number_cell(value: float | None) -> float | str | None:
     """Return a number as written to a cell, keeping '10.0' apart from '10' (Excel would merge them)."""
     if isinstance(value, float) and value.is_integer():
         return repr(value)

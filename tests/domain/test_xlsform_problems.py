@@ -101,8 +101,8 @@ def test_column_in_an_unknown_language(tmp_path):
     sheets = base_sheets()
     sheets["choices"][0].append("label::Klingon")
     assert problems(tmp_path, sheets) == [
-        "sheet 'choices' column 'label::Klingon': cannot tell which language this column is in; "
-        "name it like 'label::Vietnamese (vi)', 'label::English (en)' or 'label::vi'"
+        ("sheet 'choices' column 'label::Klingon': cannot tell which language this column is in; "
+        "name it like 'label::Vietnamese (vi)', 'label::English (en)' or 'label::vi'")
     ]
 
 
@@ -110,8 +110,8 @@ def test_two_columns_for_the_same_language(tmp_path):
     sheets = base_sheets()
     sheets["survey"][0] = SURVEY_HEADER + ["label::vi"]
     assert problems(tmp_path, sheets) == [
-        "sheet 'survey' column 'label::vi': holds the same thing as column "
-        "'label::Vietnamese (vi)' (label::vi); keep only one of them"
+        ("sheet 'survey' column 'label::vi': holds the same thing as column "
+        "'label::Vietnamese (vi)' (label::vi); keep only one of them")
     ]
 
 
@@ -140,8 +140,8 @@ def test_unsupported_types_are_problems_naming_the_row(tmp_path, kind, why):
 def test_unknown_types_are_problems(tmp_path, kind):
     sheets = insert(base_sheets(), survey_row(kind, "extra", "Thêm", "Extra"))
     assert problems(tmp_path, sheets) == [
-        f"sheet 'survey' row 4: type '{kind}' (extra) is not supported by hailong; use integer, "
-        "decimal, text, date, select_one, select_multiple, begin/end group or note"
+        (f"sheet 'survey' row 4: type '{kind}' (extra) is not supported by hailong; use integer, "
+        "decimal, text, date, select_one, select_multiple, begin/end group or note")
     ]
 
 
@@ -163,8 +163,8 @@ def test_columns_that_change_what_a_question_accepts_are_refused(tmp_path, colum
 def test_groups_must_be_flat_and_balanced(tmp_path):
     nested = insert(base_sheets(), survey_row("begin group", "inner", "Trong"), survey_row("end group"))
     assert problems(tmp_path, nested) == [
-        "sheet 'survey' row 4: group 'inner' is inside group 'main': hailong sections are one level "
-        "deep; close the outer group first"
+        ("sheet 'survey' row 4: group 'inner' is inside group 'main': hailong sections are one level "
+        "deep; close the outer group first")
     ]
     extra_end = base_sheets()
     extra_end["survey"].append(survey_row("end group"))
@@ -198,10 +198,10 @@ def test_yes_no_columns(tmp_path):
     sheets["survey"][2][4] = "${remarks} = 1"
     sheets["survey"][3] = sheets["survey"][3] + [None] * 5 + ["maybe"]
     assert problems(tmp_path, sheets) == [
-        "sheet 'survey' row 3, item 'rating': required must be yes or no (or true/false, 1/0), not "
-        "'${remarks} = 1'; conditional requirements are not supported",
-        "sheet 'survey' row 4, item 'remarks': hailong_pii must be yes or no (or true/false, 1/0), "
-        "not 'maybe'",
+        ("sheet 'survey' row 3, item 'rating': required must be yes or no (or true/false, 1/0), not "
+        "'${remarks} = 1'; conditional requirements are not supported"),
+        ("sheet 'survey' row 4, item 'remarks': hailong_pii must be yes or no (or true/false, 1/0), "
+        "not 'maybe'"),
     ]
 
 
@@ -213,8 +213,8 @@ def test_extra_columns_with_unreadable_values(tmp_path):
     found = problems(tmp_path, sheets)
     assert found[:3] == [
         "sheet 'survey' row 3: hailong_choices must be empty or 'inline', not 'shared'",
-        "sheet 'survey' row 3, item 'rating': hailong_score is not valid JSON (Expecting property "
-        "name enclosed in double quotes): {satisfied: [4, 5]}",
+        ("sheet 'survey' row 3, item 'rating': hailong_score is not valid JSON (Expecting property "
+        "name enclosed in double quotes): {satisfied: [4, 5]}"),
         "sheet 'survey' row 3, item 'rating': hailong_min must be a number, not 'low'",
     ]
     # Without its score the item no longer fits its dimension; the schema says so, at the same row.
@@ -243,8 +243,8 @@ def test_a_yes_no_list_must_hold_yes_and_no(tmp_path):
     sheets = insert(base_sheets(), survey_row("select_one yn", "agree", "Đồng ý?", hailong_type="yes_no"))
     sheets["choices"] += [["yn", "da", "Có"], ["yn", "nyet", "Không"]]
     assert problems(tmp_path, sheets) == [
-        "sheet 'choices' row 7: list 'yn' answers a hailong_type yes_no item, so its names must be "
-        "exactly 'yes' and 'no', not ['da', 'nyet']"
+        ("sheet 'choices' row 7: list 'yn' answers a hailong_type yes_no item, so its names must be "
+        "exactly 'yes' and 'no', not ['da', 'nyet']")
     ]
 
 
@@ -252,8 +252,8 @@ def test_settings_without_code_version_or_title(tmp_path):
     sheets = base_sheets()
     sheets["settings"] = [["style"], ["pages"]]
     assert problems(tmp_path, sheets) == [
-        "sheet 'settings': form_id is missing: it is the questionnaire code (lowercase letters, "
-        "digits and '-', e.g. 'sipas')",
+        ("sheet 'settings': form_id is missing: it is the questionnaire code (lowercase letters, "
+        "digits and '-', e.g. 'sipas')"),
         "sheet 'settings': form_title is missing: it is the questionnaire title",
         "sheet 'settings': version is missing: write the questionnaire version as 'YYYY.N', e.g. 2026.1",
     ]
@@ -268,8 +268,8 @@ def test_default_language_must_be_a_known_language(tmp_path):
     sheets["settings"] = [["form_id", "version", "form_title", "default_language"],
                           ["demo", "2026.1", "Biểu mẫu thử", "Klingon"]]
     assert problems(tmp_path, sheets) == [
-        "sheet 'settings', default_language: 'Klingon' names no language hailong knows; write it as "
-        "'Vietnamese (vi)', 'English (en)' or a language code"
+        ("sheet 'settings', default_language: 'Klingon' names no language hailong knows; write it as "
+        "'Vietnamese (vi)', 'English (en)' or a language code")
     ]
 
 
@@ -293,12 +293,12 @@ def test_dimension_rows_that_do_not_make_one_tree(tmp_path):
     assert found[:5] == [
         "sheet 'hailong_dimensions' row 3: the dimension has no code",
         "sheet 'hailong_dimensions' row 4: dimension 'root' is listed twice",
-        "sheet 'hailong_dimensions' row 5: 'second' has no parent, but 'root' is the root already: "
-        "a dimension tree has one root; fill in the parent",
-        "sheet 'hailong_dimensions' row 6: parent 'nowhere' of 'orphan' is not listed above this row "
-        "(list every node below its parent)",
-        "sheet 'hailong_dimensions' row 7: alternatives of 'bad_alt' are not valid JSON (Expecting "
-        "property name enclosed in double quotes)",
+        ("sheet 'hailong_dimensions' row 5: 'second' has no parent, but 'root' is the root already: "
+        "a dimension tree has one root; fill in the parent"),
+        ("sheet 'hailong_dimensions' row 6: parent 'nowhere' of 'orphan' is not listed above this row "
+        "(list every node below its parent)"),
+        ("sheet 'hailong_dimensions' row 7: alternatives of 'bad_alt' are not valid JSON (Expecting "
+        "property name enclosed in double quotes)"),
     ]
 
 
@@ -306,8 +306,8 @@ def test_a_tree_without_root_or_rows(tmp_path):
     no_root = base_sheets()
     no_root["hailong_dimensions"][1][1] = "root"
     assert problems(tmp_path, no_root)[:2] == [
-        "sheet 'hailong_dimensions' row 2: parent 'root' of 'root' is not listed above this row "
-        "(list every node below its parent)",
+        ("sheet 'hailong_dimensions' row 2: parent 'root' of 'root' is not listed above this row "
+        "(list every node below its parent)"),
         "sheet 'hailong_dimensions': no row without a parent: the root of the tree is missing",
     ]
     empty = base_sheets()
@@ -325,8 +325,8 @@ def test_schema_problems_name_the_row_they_come_from(tmp_path):
         "sheet 'settings', version: invalid version 'v1': write it as a quoted 'YYYY.N', e.g. \"2026.1\"",
         "sheet 'survey' row 2, section #1: invalid code 'Main Part': use ^[a-z][a-z0-9_]*$",
         "sheet 'survey' row 4, section '' item #2: invalid code 'Remarks': use ^[a-z][a-z0-9_]*$",
-        "sheet 'hailong_dimensions' row 2, dimension 'root': unknown aggregate 'avg' (one of: share, "
-        "mean, mean_over_siblings, sum)",
+        ("sheet 'hailong_dimensions' row 2, dimension 'root': unknown aggregate 'avg' (one of: share, "
+        "mean, mean_over_siblings, sum)"),
     ]
 
 

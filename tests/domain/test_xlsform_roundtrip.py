@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -102,7 +104,7 @@ def test_sections_become_groups(small_workbook):
 
 def test_a_label_starting_with_equals_is_text_not_a_formula(small_workbook):
     sheet = small_workbook["survey"]
-    cells = [row for row in sheet.iter_rows() if row[1].value == "remarks"][0]
+    cells = next(row for row in sheet.iter_rows() if row[1].value == "remarks")
     label = cells[2]
     assert label.value == "=> Ý kiến khác" and label.data_type == "s"
 
@@ -138,3 +140,13 @@ def test_dimensions_sheet(small_workbook):
     alternatives = json.loads(rows[0]["alternatives"])
     assert alternatives[0]["items"] == ["overall"] and alternatives[0]["aggregate"] == "share"
     assert rows[2]["label::Vietnamese (vi)"] == "Công khai, minh bạch"
+
+
+def test_xlsform_modules_import_no_web_or_database():
+    probe = (
+        "import sys, survey.domain.xlsform_import, survey.domain.xlsform_export\n"
+        "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('flask', 'sqlalchemy', 'werkzeug', 'alembic'))))"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == ""

@@ -126,7 +126,9 @@ class Design:
         if mask is not None:
             inset &= np.asarray(mask, dtype=bool)
         stage = self.stages[0]
-        return float(np.unique(stage.unit[inset]).size - np.unique(stage.group[inset]).size)
+        units = np.bincount(stage.unit[inset], minlength=stage.unit_group.size) > 0
+        groups = np.bincount(stage.unit_group[units], minlength=stage.n_units.size) > 0
+        return float(units.sum() - groups.sum())
 
     def covariance(self, scores: np.ndarray) -> np.ndarray:
         """Return the (k, k) covariance of the totals ``t_j = sum_i w_i z_ij``.

@@ -255,15 +255,19 @@ def by(design, estimator, groups: dict[str, np.ndarray], *args, **kw) -> list[Es
         full[present] = code
         codes.append(full)
         uniques.append(labels)
-    matrix = np.column_stack(codes)
-    keep = (matrix >= 0).all(axis=1)
-    combinations, row_combination = np.unique(matrix[keep], axis=0, return_inverse=True)
-    rows = np.flatnonzero(keep)
+    keep = np.all([code >= 0 for code in codes], axis=0)
+    combined = np.zeros(design.n, dtype=np.int64)
+    for code, labels in zip(codes, uniques):
+        combined = combined * labels.size + code
+    combined = np.where(keep, combined, -1)
     results = []
-    for index, combination in enumerate(combinations):
-        mask = np.zeros(design.n, dtype=bool)
-        mask[rows[row_combination.ravel() == index]] = True
-        label = {name: _plain(uniques[j][combination[j]]) for j, name in enumerate(names)}
+    for value in np.unique(combined[keep]):
+        mask = combined == value
+        position, label = int(value), {}
+        for name, labels in reversed(list(zip(names, uniques))):
+            position, index = divmod(position, labels.size)
+            label[name] = _plain(labels[index])
+        label = {name: label[name] for name in names}
         result = estimator(design, *args, domain=mask & base, **kw)
         results.append(replace(result, domain=label))
     return results

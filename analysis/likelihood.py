@@ -21,6 +21,8 @@ import numpy as np
 from scipy import stats
 
 _MAX_STEPS = 10
+_EXTRA_STEPS = 1000
+_MAX_Z = 1000.0
 
 
 def likelihood_interval(y: np.ndarray, w: np.ndarray, p: float, variance: float, df: float, level: float):
@@ -58,14 +60,16 @@ def likelihood_interval(y: np.ndarray, w: np.ndarray, p: float, variance: float,
     quantile = stats.norm.ppf((1 - level) / 2) if math.isinf(df) else stats.t.ppf((1 - level) / 2, df)
     alpha = stats.norm.cdf(quantile * math.sqrt(lam)) / 2
     dispersion = _pearson_dispersion(y, w, p)
-    zmax = math.sqrt(stats.f.isf(alpha, 1, y.size - 1))
+    # R's step length; capped so that tiny df (alpha near 0) cannot make the steps infinite
+    zmax = min(math.sqrt(stats.f.isf(alpha, 1, y.size - 1)), _MAX_Z)
     delta = zmax / 5
 
     def deviance(b: float) -> float:
-        mu = 1 / (1 + math.exp(-b))
-        return float(-2 * np.sum(scaled * (y * math.log(mu) + (1 - y) * math.log1p(-mu))))
+        log_mu, log_complement = -np.logaddexp(0.0, -b), -np.logaddexp(0.0, b)
+        return float(-2 * np.sum(scaled * (y * log_mu + (1 - y) * log_complement)))
 
     d0 = deviance(b0)
+    cut = stats.norm.ppf(2 * alpha)
     points = [(b0, 0.0)]
     for sign in (-1, 1):
         step, z = 0, 0.0
@@ -73,11 +77,16 @@ def likelihood_interval(y: np.ndarray, w: np.ndarray, p: float, variance: float,
             b = b0 + sign * step * delta * std_err
             z = sign * math.sqrt(max((deviance(b) - d0) / dispersion, 0.0))
             points.append((b, z))
+        # Where R's grid stops short of the cutoff R returns NA; we keep stepping instead.
+        while abs(z) < abs(cut) and step < _EXTRA_STEPS:
+            b = b0 + sign * step * delta * std_err
+            z = sign * math.sqrt(max((deviance(b) - d0) / dispersion, 0.0))
+            points.append((b, z))
+            step += 1
     points.sort(key=lambda point: point[1])
     b_values = np.array([point[0] for point in points])
     z_values = np.array([point[1] for point in points])
     grid, fitted = fmm_spline(b_values, z_values, 3 * b_values.size)
-    cut = stats.norm.ppf(2 * alpha)
     low, high = _approx(fitted, grid, np.array([cut, -cut]))
     return 1 / (1 + math.exp(-low)), 1 / (1 + math.exp(-high))
 

@@ -11,6 +11,7 @@ the stages above.  Calibration steps first replace the weighted scores by their 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -60,6 +61,13 @@ class Stage:
     def fraction(self) -> np.ndarray:
         """Return the sampling fraction ``n_g / N_g`` per group (0 without fpc)."""
         return np.where(np.isfinite(self.popsize), self.n_units / self.popsize, 0.0)
+
+    @cached_property
+    def group_first_row(self) -> np.ndarray:
+        """Return the index of the first row of each group."""
+        first = np.full(self.n_units.size, -1)
+        first[self.group[::-1]] = np.arange(self.group.size)[::-1]
+        return first
 
     def lonely_groups(self) -> np.ndarray:
         """Return a mask of groups with a single sampled unit that are not self-representing."""
@@ -117,9 +125,7 @@ def multistage_covariance(x: np.ndarray, stages: tuple[Stage, ...], lonely: str)
     covariance = np.zeros((k, k))
     row_multiplier = np.ones(x.shape[0])
     for stage in stages:
-        first_row = np.full(stage.n_units.size, -1)
-        first_row[stage.group[::-1]] = np.arange(x.shape[0])[::-1]
-        multiplier = row_multiplier[first_row]
+        multiplier = row_multiplier[stage.group_first_row]
         if not multiplier.any():
             break
         covariance += stage_covariance(x, stage, multiplier, lonely)

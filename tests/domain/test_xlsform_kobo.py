@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from openpyxl import Workbook
+from pyxform.xls2json import parse_file_to_json
+from pyxform.xls2xform import convert
 
 from survey.domain.problems import QuestionnaireError
 from survey.domain.xlsform_import import import_xlsform
@@ -189,3 +193,36 @@ def test_plain_label_is_in_the_default_language(tmp_path):
     assert any("row 2, section 'section_1' label: label has no Vietnamese" in m for m in messages)
     assert any("dimension 'root': this dimension has no items feeding it" in m for m in messages)
     assert len(messages) == 3
+
+
+PYXFORM_TYPES = {"select one": "choice", "select all that apply": "multi_choice", "integer": "integer",
+                 "text": "text", "date": "date"}
+LANGUAGES = {"Vietnamese (vi)": "vi", "English (en)": "en"}
+
+
+def _questions(children):
+    """Yield pyxform's questions depth first, leaving out groups, notes and metadata."""
+    for child in children:
+        if child["type"] == "group":
+            yield from _questions(child["children"])
+        elif child["type"] in PYXFORM_TYPES:
+            yield child
+
+
+def test_import_reads_the_form_as_pyxform_does(kobo_form):
+    ours = import_xlsform(kobo_form, code="service-feedback", version="2026.1").questionnaire
+    theirs = list(_questions(parse_file_to_json(str(kobo_form))["children"]))
+    assert [q["name"] for q in theirs] == [item.code for item in ours.items]
+    for question in theirs:
+        item = ours.item(question["name"])
+        expected_type = PYXFORM_TYPES[question["type"]]
+        assert item.type == ("likert5" if item.code == "satisfied" else expected_type)
+        assert dict(item.label.texts) == {LANGUAGES[k]: v for k, v in question["label"].items()}
+        assert [(str(c.value), dict(c.label.texts)) for c in item.choices] == [
+            (str(c["name"]), {LANGUAGES[k]: v for k, v in c["label"].items()})
+            for c in question.get("choices", [])
+        ]
+    xform = convert(xlsform=str(kobo_form), validate=False).xform
+    # pyxform writes yes/true as true() and passes '1' through: XPath's boolean(1) is true as well.
+    required = set(re.findall(r'nodeset="/data/(?:visit/)?(\w+)"[^>]*required="(?:true\(\)|1)"', xform))
+    assert required == {item.code for item in ours.items if item.required}

@@ -46,7 +46,9 @@ def _cells(design: Design, labels, population: dict, name: str) -> tuple[np.ndar
     for index, label in enumerate(uniques):
         key = _plain(label)
         if key not in keys:
-            raise CalibrationError(f"{name}: category {key!r} is in the sample but not in the population margins")
+            raise CalibrationError(
+                f"{name}: category {key!r} is in the sample but not in the population margins"
+            )
         totals[index] = float(population[keys[key]])
     if (totals < 0).any() or not np.isfinite(totals).all():
         raise CalibrationError(f"{name}: population totals must be finite and not negative")
@@ -59,7 +61,9 @@ def _cells(design: Design, labels, population: dict, name: str) -> tuple[np.ndar
     sample = np.bincount(codes, weights=design.weights, minlength=uniques.size)
     empty = (sample <= 0) & (totals > 0)
     if empty.any():
-        raise CalibrationError(f"{name}: category {_plain(uniques[np.flatnonzero(empty)[0]])!r} has zero weight")
+        raise CalibrationError(
+            f"{name}: category {_plain(uniques[np.flatnonzero(empty)[0]])!r} has zero weight"
+        )
     return codes, totals
 
 
@@ -112,8 +116,14 @@ def _model(design: Design, categorical: dict, numeric: dict, population_size):
     return np.column_stack(columns), np.array(totals)
 
 
-def calibrate(design: Design, *, categorical: dict | None = None, numeric: dict | None = None,
-              population_size: float | None = None, bounds: tuple[float, float] | None = None) -> Design:
+def calibrate(
+    design: Design,
+    *,
+    categorical: dict | None = None,
+    numeric: dict | None = None,
+    population_size: float | None = None,
+    bounds: tuple[float, float] | None = None,
+) -> Design:
     """Calibrate ``design`` linearly (GREG) to population totals.
 
     Parameters
@@ -150,7 +160,9 @@ def _linear_g(X: np.ndarray, w: np.ndarray, totals: np.ndarray) -> np.ndarray:
     try:
         step = np.linalg.solve(X.T @ (X * w[:, None]), totals - X.T @ w)
     except np.linalg.LinAlgError:
-        raise CalibrationError("calibration variables are collinear or a category has no weight") from None
+        raise CalibrationError(
+            "calibration variables are collinear or a category has no weight"
+        ) from None
     return 1 + X @ step
 
 
@@ -165,7 +177,11 @@ def _bounded_g(X, w, totals, low: float, high: float) -> np.ndarray:
         if np.all(np.abs(misfit) / (1 + np.abs(totals)) < _BOUNDED_TOLERANCE):
             return g
         active = ((u > low - 1) & (u < high - 1)).astype(float)
-        eta = eta + np.linalg.pinv(X.T @ (X * (w * active)[:, None]), rcond=256 * np.finfo(float).eps) @ misfit
+        eta = (
+            eta
+            + np.linalg.pinv(X.T @ (X * (w * active)[:, None]), rcond=256 * np.finfo(float).eps)
+            @ misfit
+        )
     raise CalibrationError(
         f"calibration within bounds ({low}, {high}) did not converge in {_BOUNDED_MAX_ITER} iterations; "
         "widen the bounds"
@@ -200,12 +216,16 @@ def rake(design: Design, margins: dict, *, tol: float = 1e-8, max_iter: int = 10
     design = _require_design(design)
     if not margins:
         raise CalibrationError("rake() needs at least one margin")
-    cells = {name: _cells(design, labels, margin, name) for name, (labels, margin) in margins.items()}
+    cells = {
+        name: _cells(design, labels, margin, name) for name, (labels, margin) in margins.items()
+    }
     sizes = {name: float(totals.sum()) for name, (_, totals) in cells.items()}
     first = next(iter(sizes.values()))
     for name, size in sizes.items():
         if not math.isclose(size, first, rel_tol=_CONSISTENT):
-            raise CalibrationError(f"inconsistent margins: {name} sums to {size:g}, another margin to {first:g}")
+            raise CalibrationError(
+                f"inconsistent margins: {name} sums to {size:g}, another margin to {first:g}"
+            )
     w = design.weights.copy()
     for _ in range(max_iter):
         adjusted = []
@@ -214,12 +234,19 @@ def rake(design: Design, margins: dict, *, tol: float = 1e-8, max_iter: int = 10
             w = w * np.divide(totals, sample, out=np.zeros_like(totals), where=sample > 0)[codes]
             adjusted.append((codes, w.copy()))
         worst = max(
-            float(np.max(np.abs(np.bincount(codes, weights=w, minlength=totals.size) - totals) / np.maximum(totals, 1)))
+            float(
+                np.max(
+                    np.abs(np.bincount(codes, weights=w, minlength=totals.size) - totals)
+                    / np.maximum(totals, 1)
+                )
+            )
             for codes, totals in cells.values()
         )
         if worst < tol:
             return design.derive(w, RakingStep(tuple(adjusted)))
-    raise CalibrationError(f"raking did not converge in {max_iter} passes (largest relative misfit {worst:.3g})")
+    raise CalibrationError(
+        f"raking did not converge in {max_iter} passes (largest relative misfit {worst:.3g})"
+    )
 
 
 def trim(design: Design, low: float, high: float, *, max_iter: int = 50) -> Design:
@@ -240,7 +267,9 @@ def trim(design: Design, low: float, high: float, *, max_iter: int = 50) -> Desi
         if not outside.any():
             return design.derive(w)
         if outside.all():
-            raise CalibrationError(f"every weight is outside [{low:g}, {high:g}]; the bounds cannot be met")
+            raise CalibrationError(
+                f"every weight is outside [{low:g}, {high:g}]; the bounds cannot be met"
+            )
         clipped = np.clip(w, low, high)
         clipped[~outside] += (w - clipped).sum() / np.count_nonzero(~outside)
         w = clipped

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -63,18 +63,26 @@ class Design:
         Number of rows, needed only when no other argument gives it.
     """
 
-    def __init__(self, *, weights=None, strata=None, clusters=(), fpc=(), lonely_psu="fail", n=None):
+    def __init__(
+        self, *, weights=None, strata=None, clusters=(), fpc=(), lonely_psu="fail", n=None
+    ):
         if lonely_psu not in LONELY_PSU:
-            raise DesignError(f"lonely_psu must be one of {', '.join(LONELY_PSU)}, not {lonely_psu!r}")
+            raise DesignError(
+                f"lonely_psu must be one of {', '.join(LONELY_PSU)}, not {lonely_psu!r}"
+            )
         clusters, fpc = list(clusters), list(fpc)
         n = _row_count(n, weights, strata, clusters, fpc)
         if len(fpc) > max(len(clusters), 1):
-            raise DesignError(f"{len(fpc)} fpc columns given for {max(len(clusters), 1)} sampling stages")
+            raise DesignError(
+                f"{len(fpc)} fpc columns given for {max(len(clusters), 1)} sampling stages"
+            )
         self.n = n
         self.lonely_psu = lonely_psu
         self.strata_labels: np.ndarray
         strata_codes, self.strata_labels = (
-            label_codes(strata, n, "strata") if strata is not None else (np.zeros(n, np.int64), np.array([1]))
+            label_codes(strata, n, "strata")
+            if strata is not None
+            else (np.zeros(n, np.int64), np.array([1]))
         )
         self.has_strata = strata is not None
         self.stages = _build_stages(strata_codes, clusters, fpc, n)
@@ -102,7 +110,7 @@ class Design:
             if not np.isfinite(stage.popsize).all():
                 return
 
-    def derive(self, weights: np.ndarray, step=None) -> "Design":
+    def derive(self, weights: np.ndarray, step=None) -> Design:
         """Return a copy with new weights and, optionally, one more calibration step."""
         other = object.__new__(Design)
         other.__dict__.update(self.__dict__)
@@ -195,7 +203,9 @@ def _build_stages(strata_codes: np.ndarray, clusters: list, fpc: list, n: int) -
         popsize = np.full(n_groups, np.inf)
         if number <= len(popsizes):
             popsize = _group_popsize(popsizes[number - 1], group, n_groups, n_units, number)
-        stages.append(Stage(group=group, unit=unit, unit_group=unit_group, n_units=n_units, popsize=popsize))
+        stages.append(
+            Stage(group=group, unit=unit, unit_group=unit_group, n_units=n_units, popsize=popsize)
+        )
         group = unit
     return tuple(stages)
 
@@ -214,7 +224,9 @@ def _population_sizes(fpc: list, n: int) -> list[tuple[np.ndarray, bool]]:
     every = np.concatenate(arrays)
     as_counts = bool((every >= 1).all())
     if not as_counts and (every > 1).any():
-        raise DesignError("fpc must be all population counts (>= 1) or all sampling fractions (<= 1)")
+        raise DesignError(
+            "fpc must be all population counts (>= 1) or all sampling fractions (<= 1)"
+        )
     return [(values, as_counts) for values in arrays]
 
 
@@ -239,7 +251,9 @@ def _weights(weights, stages: Sequence[Stage], n_fpc: int, n: int) -> np.ndarray
         if n_fpc == 0:
             return _frozen(np.ones(n))
         if n_fpc < len(stages):
-            raise DesignError("give weights, or an fpc for every stage so the weights follow from it")
+            raise DesignError(
+                "give weights, or an fpc for every stage so the weights follow from it"
+            )
         probability = np.ones(n)
         for stage in stages:
             probability *= stage.fraction[stage.group]
@@ -250,8 +264,10 @@ def _weights(weights, stages: Sequence[Stage], n_fpc: int, n: int) -> np.ndarray
     if not np.isfinite(values).all():
         raise DesignError("weights must not be missing or infinite")
     if (values < 0).any():
-        raise DesignError(f"weights must not be negative (row {int(np.flatnonzero(values < 0)[0])})")
+        raise DesignError(
+            f"weights must not be negative (row {int(np.flatnonzero(values < 0)[0])})"
+        )
     return _frozen(values)
 
 
-__all__ = ["Design", "DesignError", "LONELY_PSU", "SELF_REPRESENTING"]
+__all__ = ["LONELY_PSU", "SELF_REPRESENTING", "Design", "DesignError"]

@@ -13,8 +13,8 @@ treated as outside the domain, like R's ``na.rm = TRUE``.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Callable
 
 import numpy as np
 
@@ -26,7 +26,9 @@ from analysis.replicates import ReplicateDesign
 
 
 def _domain_mask(design, domain, *columns: np.ndarray) -> np.ndarray:
-    mask = np.ones(design.n, dtype=bool) if domain is None else np.asarray(domain, dtype=bool).copy()
+    mask = (
+        np.ones(design.n, dtype=bool) if domain is None else np.asarray(domain, dtype=bool).copy()
+    )
     if mask.shape != (design.n,):
         raise ValueError(f"domain mask has {mask.size} values, the design has {design.n} rows")
     for column in columns:
@@ -76,11 +78,27 @@ def _effects(variance: float, srs_wr: float, population: float, rows: float) -> 
 
 
 def _empty(statistic, target, level, method, df) -> Estimate:
-    return Estimate(statistic, target, None, math.nan, math.nan, math.nan, math.nan, df, 0,
-                    math.nan, math.nan, level, method, ("empty_domain",))
+    return Estimate(
+        statistic,
+        target,
+        None,
+        math.nan,
+        math.nan,
+        math.nan,
+        math.nan,
+        df,
+        0,
+        math.nan,
+        math.nan,
+        level,
+        method,
+        ("empty_domain",),
+    )
 
 
-def _finish(statistic, target, design, mask, estimate, variance, z, level, method, interval=None) -> Estimate:
+def _finish(
+    statistic, target, design, mask, estimate, variance, z, level, method, interval=None
+) -> Estimate:
     df = design.degrees_of_freedom(mask)
     se = math.sqrt(variance) if variance >= 0 else math.nan
     srs_wr, population, rows = _srs_variance(design, z, mask)
@@ -91,8 +109,21 @@ def _finish(statistic, target, design, mask, estimate, variance, z, level, metho
     else:
         low, high, fell_back = interval(df)
         flags = ("boundary",) if fell_back else ()
-    result = Estimate(statistic, target, None, float(estimate), se, float(low), float(high),
-                      math.inf if method == "z" else df, int(mask.sum()), n_eff, deff, level, method)
+    result = Estimate(
+        statistic,
+        target,
+        None,
+        float(estimate),
+        se,
+        float(low),
+        float(high),
+        math.inf if method == "z" else df,
+        int(mask.sum()),
+        n_eff,
+        deff,
+        level,
+        method,
+    )
     return replace(result, flags=flags + reliability_flags(result))
 
 
@@ -172,14 +203,18 @@ def proportion(design, event, *, domain=None, level=0.95, ci="beta", target="") 
     def interval(df: float):
         def profile():
             inset = mask & (design.weights != 0)
-            return likelihood_interval(y[inset], design.weights[inset], estimate, variance, df, level)
+            return likelihood_interval(
+                y[inset], design.weights[inset], estimate, variance, df, level
+            )
 
         return proportion_interval(ci, estimate, variance, df, rows, level, profile)
 
     return _finish("proportion", target, design, mask, estimate, variance, z, level, ci, interval)
 
 
-def ratio(design, numerator, denominator, *, domain=None, level=0.95, ci="t", target="") -> Estimate:
+def ratio(
+    design, numerator, denominator, *, domain=None, level=0.95, ci="t", target=""
+) -> Estimate:
     """Estimate the ratio of the population totals of ``numerator`` and ``denominator``.
 
     Notes
@@ -194,7 +229,11 @@ def ratio(design, numerator, denominator, *, domain=None, level=0.95, ci="t", ta
     yd, xd = np.where(mask, y, 0.0), np.where(mask, xcol, 0.0)
     denominator_total = float(xd @ design.weights)
     if denominator_total == 0:
-        return replace(_empty("ratio", target, level, ci, math.nan), n=int(mask.sum()), flags=("zero_denominator",))
+        return replace(
+            _empty("ratio", target, level, ci, math.nan),
+            n=int(mask.sum()),
+            flags=("zero_denominator",),
+        )
     estimate = float(yd @ design.weights) / denominator_total
     z = (yd - estimate * xd) / denominator_total
     x = np.column_stack([yd, xd])
@@ -248,7 +287,9 @@ def by(design, estimator, groups: dict[str, np.ndarray], *args, **kw) -> list[Es
     for name in names:
         values = np.asarray(groups[name])
         if values.shape != (design.n,):
-            raise ValueError(f"group {name!r} has {values.size} values, the design has {design.n} rows")
+            raise ValueError(
+                f"group {name!r} has {values.size} values, the design has {design.n} rows"
+            )
         present = _present(values)
         labels, code = np.unique(values[present], return_inverse=True)
         full = np.full(design.n, -1)

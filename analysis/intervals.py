@@ -12,7 +12,7 @@ JASA 22, 209-212.  Clopper, C. J. and Pearson, E. S. (1934). Biometrika 26, 404-
 from __future__ import annotations
 
 import math
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 from scipy import stats
@@ -60,7 +60,11 @@ def clopper_pearson(successes: float, n: float, level: float) -> tuple[float, fl
     if n <= 0:
         return math.nan, math.nan
     low = 0.0 if successes <= 0 else float(stats.beta.ppf(alpha / 2, successes, n - successes + 1))
-    high = 1.0 if successes >= n else float(stats.beta.ppf(1 - alpha / 2, successes + 1, n - successes))
+    high = (
+        1.0
+        if successes >= n
+        else float(stats.beta.ppf(1 - alpha / 2, successes + 1, n - successes))
+    )
     return low, high
 
 
@@ -94,7 +98,9 @@ def korn_graubard_n(p: float, variance: float, n: int, df: float, level: float) 
     if variance <= 0 or not math.isfinite(variance):
         return math.nan
     alpha = 1 - level
-    ratio = stats.t.ppf(alpha / 2, n - 1) / stats.t.ppf(alpha / 2, df) if df > 0 and n > 1 else math.nan
+    ratio = (
+        stats.t.ppf(alpha / 2, n - 1) / stats.t.ppf(alpha / 2, df) if df > 0 and n > 1 else math.nan
+    )
     return float(p * (1 - p) / variance * ratio * ratio)
 
 
@@ -133,7 +139,9 @@ def proportion_interval(
     and wilson uses the actual ``n``; ``fell_back`` is then True.
     """
     if method not in PROPORTION_METHODS:
-        raise ValueError(f"unknown proportion interval {method!r}; use one of {', '.join(PROPORTION_METHODS)}")
+        raise ValueError(
+            f"unknown proportion interval {method!r}; use one of {', '.join(PROPORTION_METHODS)}"
+        )
     se = math.sqrt(variance) if variance >= 0 else math.nan
     if method in ("mean", "t", "z"):
         low, high = t_interval(p, se, math.inf if method == "z" else df, level)

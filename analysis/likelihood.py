@@ -25,7 +25,9 @@ _EXTRA_STEPS = 1000
 _MAX_Z = 1000.0
 
 
-def likelihood_interval(y: np.ndarray, w: np.ndarray, p: float, variance: float, df: float, level: float):
+def likelihood_interval(
+    y: np.ndarray, w: np.ndarray, p: float, variance: float, df: float, level: float
+):
     """Return the profile-likelihood interval for a weighted proportion.
 
     Parameters
@@ -57,7 +59,9 @@ def likelihood_interval(y: np.ndarray, w: np.ndarray, p: float, variance: float,
     b0 = math.log(p / (1 - p))
     std_err = math.sqrt(variance) / (p * (1 - p))
     lam = variance / (p * (1 - p)) ** 2 * _model_information(y, scaled)
-    quantile = stats.norm.ppf((1 - level) / 2) if math.isinf(df) else stats.t.ppf((1 - level) / 2, df)
+    quantile = (
+        stats.norm.ppf((1 - level) / 2) if math.isinf(df) else stats.t.ppf((1 - level) / 2, df)
+    )
     alpha = stats.norm.cdf(quantile * math.sqrt(lam)) / 2
     dispersion = _pearson_dispersion(y, w, p)
     # R's step length; capped so that tiny df (alpha near 0) cannot make the steps infinite
@@ -167,7 +171,9 @@ def fmm_spline(x: np.ndarray, y: np.ndarray, n_out: int) -> tuple[np.ndarray, np
     t = grid - x[cell]
     hc = h[cell]
     b = slopes[cell] - hc * (2 * second[cell] + second[cell + 1]) / 6
-    values = y[cell] + t * (b + t * (second[cell] / 2 + t * (second[cell + 1] - second[cell]) / (6 * hc)))
+    values = y[cell] + t * (
+        b + t * (second[cell] / 2 + t * (second[cell + 1] - second[cell]) / (6 * hc))
+    )
     return grid, values
 
 

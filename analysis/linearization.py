@@ -74,7 +74,9 @@ class Stage:
         return (self.n_units == 1) & (self.correction >= SELF_REPRESENTING)
 
 
-def stage_covariance(x: np.ndarray, stage: Stage, multiplier: np.ndarray, lonely: str) -> np.ndarray:
+def stage_covariance(
+    x: np.ndarray, stage: Stage, multiplier: np.ndarray, lonely: str
+) -> np.ndarray:
     """Return the between-unit covariance of the totals of ``x`` at one stage.
 
     Parameters
@@ -100,7 +102,9 @@ def stage_covariance(x: np.ndarray, stage: Stage, multiplier: np.ndarray, lonely
     deviations = totals - means[stage.unit_group]
     correction = stage.correction
     single = stage.n_units == 1
-    scale = np.where(single, correction, correction * stage.n_units / np.maximum(stage.n_units - 1, 1))
+    scale = np.where(
+        single, correction, correction * stage.n_units / np.maximum(stage.n_units - 1, 1)
+    )
     scale = np.where(correction < SELF_REPRESENTING, 0.0, scale)
     lonely_mask = stage.lonely_groups()
     if lonely == "adjust":

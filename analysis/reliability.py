@@ -46,7 +46,8 @@ def reliability_flags(estimate: Estimate) -> tuple[str, ...]:
             flags.append("n_eff<30")
         width = estimate.ci_high - estimate.ci_low
         if width >= MAX_ABSOLUTE_WIDTH or (
-            width > RELATIVE_RULE_FROM and estimate.estimate > 0
+            width > RELATIVE_RULE_FROM
+            and estimate.estimate > 0
             and 100 * width / estimate.estimate > MAX_RELATIVE_WIDTH
         ):
             flags.append("wide_ci")

@@ -10,7 +10,7 @@ for complex surveys. Survey Methodology 18, 209-217.  Lumley, T. (2010), section
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
@@ -49,8 +49,19 @@ class ReplicateDesign:
     estimate (``mse``) or the mean of the replicates with a positive ``rscales_r``.
     """
 
-    def __init__(self, weights, replicate_weights=None, *, scale, rscales=None, mse=False,
-                 multipliers=None, psu=None, df=None, method="custom"):
+    def __init__(
+        self,
+        weights,
+        replicate_weights=None,
+        *,
+        scale,
+        rscales=None,
+        mse=False,
+        multipliers=None,
+        psu=None,
+        df=None,
+        method="custom",
+    ):
         self.weights = np.array(weights, dtype=float)
         self.n = self.weights.size
         if (self.weights < 0).any() or not np.isfinite(self.weights).all():
@@ -87,8 +98,15 @@ class ReplicateDesign:
         return self.weights[:, None] * self._multipliers[self._psu]
 
     @classmethod
-    def from_design(cls, design: Design, method: str, *, replicates: int | None = None,
-                    seed: int | None = None, mse: bool = False) -> "ReplicateDesign":
+    def from_design(
+        cls,
+        design: Design,
+        method: str,
+        *,
+        replicates: int | None = None,
+        seed: int | None = None,
+        mse: bool = False,
+    ) -> ReplicateDesign:
         """Return replicate weights for ``design`` by ``method`` (``jk1``, ``jkn`` or ``bootstrap``).
 
         Notes
@@ -103,7 +121,9 @@ class ReplicateDesign:
         Calibration of ``design`` is not repeated in the replicates (as R ``as.svrepdesign``).
         """
         if method not in REPLICATE_METHODS:
-            raise DesignError(f"replicate method must be one of {', '.join(REPLICATE_METHODS)}, not {method!r}")
+            raise DesignError(
+                f"replicate method must be one of {', '.join(REPLICATE_METHODS)}, not {method!r}"
+            )
         stage = design.stages[0]
         if method == "jk1":
             multipliers, scale, rscales = _jk1(design, stage)
@@ -113,9 +133,18 @@ class ReplicateDesign:
             count = _DEFAULT_BOOTSTRAP if replicates is None else int(replicates)
             if count < 2:
                 raise DesignError("the bootstrap needs at least 2 replicates")
-            multipliers, scale, rscales = _bootstrap(design, stage, count, np.random.default_rng(seed))
-        return cls(design.weights, scale=scale, rscales=rscales, mse=mse,
-                   multipliers=multipliers, psu=stage.unit, method=method)
+            multipliers, scale, rscales = _bootstrap(
+                design, stage, count, np.random.default_rng(seed)
+            )
+        return cls(
+            design.weights,
+            scale=scale,
+            rscales=rscales,
+            mse=mse,
+            multipliers=multipliers,
+            psu=stage.unit,
+            method=method,
+        )
 
     def degrees_of_freedom(self, mask=None) -> float:
         """Return the rank of the replicate weights (rows in ``mask``) minus one, as R ``degf``."""
@@ -144,16 +173,21 @@ class ReplicateDesign:
     def replicate_covariance(self, thetas: np.ndarray, full: np.ndarray) -> np.ndarray:
         """Return the (k, k) covariance from replicate estimates (R, k) and the full-sample ones (k,)."""
         thetas = np.asarray(thetas, dtype=float).reshape(self.replicates, -1)
-        centre = np.asarray(full, dtype=float) if self.mse else thetas[self.rscales > 0].mean(axis=0)
+        centre = (
+            np.asarray(full, dtype=float) if self.mse else thetas[self.rscales > 0].mean(axis=0)
+        )
         deviations = thetas - centre
         return self.scale * (deviations.T @ (deviations * self.rscales[:, None]))
 
     def covariance_of(self, statistic: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
         """Return the (k, k) replicate covariance of ``statistic(weights) -> (k,)``."""
         full = np.atleast_1d(np.asarray(statistic(self.weights), dtype=float))
-        thetas = np.array([
-            np.atleast_1d(np.asarray(statistic(self._column(r)), dtype=float)) for r in range(self.replicates)
-        ])
+        thetas = np.array(
+            [
+                np.atleast_1d(np.asarray(statistic(self._column(r)), dtype=float))
+                for r in range(self.replicates)
+            ]
+        )
         return self.replicate_covariance(thetas, full)
 
     def _column(self, r: int) -> np.ndarray:
@@ -186,9 +220,7 @@ def _jkn(design: Design, stage):
         n_h = units.size
         if correction[h] < SELF_REPRESENTING:
             continue
-        if n_h == 1:
-            if design.lonely_psu == "fail":
-                raise DesignError(f"stratum {design.strata_labels[h]!r} has only one PSU")
+        if n_h == 1:  # a Design with lonely_psu "fail" has no lonely stratum
             if design.lonely_psu == "adjust":
                 column = np.where(stage.unit_group == h, 0.0, n_strata / (n_strata - 1))
                 columns.append(column)
@@ -212,9 +244,7 @@ def _bootstrap(design: Design, stage, count: int, rng: np.random.Generator):
     for h in range(stage.n_units.size):
         units = np.flatnonzero(stage.unit_group == h)
         n_h = units.size
-        if n_h == 1:
-            if design.lonely_psu == "fail" and correction[h] >= SELF_REPRESENTING:
-                raise DesignError(f"stratum {design.strata_labels[h]!r} has only one PSU")
+        if n_h == 1:  # lonely or census: no resampling within the stratum
             continue
         draws = rng.multinomial(n_h - 1, np.full(n_h, 1.0 / n_h), size=count).T
         rescale = np.sqrt(max(correction[h], 0.0))

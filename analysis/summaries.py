@@ -9,8 +9,8 @@ domains, not of ratings.
 from __future__ import annotations
 
 import math
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import replace
-from typing import Hashable, Iterable, Mapping
 
 from analysis.estimate import Estimate
 from analysis.intervals import wilson
@@ -48,7 +48,9 @@ def rating_summary(
     totals: dict = {}
     for (key, rating), count in counts.items():
         if count < 0 or int(count) != count:
-            raise ValueError(f"count for {key!r}, rating {rating!r} must be a whole number >= 0, not {count}")
+            raise ValueError(
+                f"count for {key!r}, rating {rating!r} must be a whole number >= 0, not {count}"
+            )
         x, n = totals.get(key, (0, 0))
         totals[key] = (x + (count if rating in satisfied else 0), n + count)
     target = "rating in {" + ", ".join(str(r) for r in sorted(satisfied, key=str)) + "}"
@@ -69,10 +71,37 @@ def _domain(key) -> dict | None:
 
 def _share(key, x: int, n: int, level: float, target: str) -> Estimate:
     if n == 0:
-        return Estimate("proportion", target, _domain(key), math.nan, math.nan, math.nan, math.nan,
-                        math.inf, 0, math.nan, math.nan, level, "wilson", ("empty_domain",))
+        return Estimate(
+            "proportion",
+            target,
+            _domain(key),
+            math.nan,
+            math.nan,
+            math.nan,
+            math.nan,
+            math.inf,
+            0,
+            math.nan,
+            math.nan,
+            level,
+            "wilson",
+            ("empty_domain",),
+        )
     p = x / n
     low, high = wilson(x, n, level)
-    result = Estimate("proportion", target, _domain(key), p, math.sqrt(p * (1 - p) / n), low, high,
-                      math.inf, n, float(n), 1.0, level, "wilson")
+    result = Estimate(
+        "proportion",
+        target,
+        _domain(key),
+        p,
+        math.sqrt(p * (1 - p) / n),
+        low,
+        high,
+        math.inf,
+        n,
+        float(n),
+        1.0,
+        level,
+        "wilson",
+    )
     return replace(result, flags=reliability_flags(result))

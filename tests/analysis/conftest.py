@@ -39,11 +39,15 @@ def api_design(name: str, lonely_psu: str = "fail") -> tuple[Design, pd.DataFram
         return Design(weights=data.pw.to_numpy(), clusters=[data.dnum.to_numpy()], fpc=fpc), data
     if name == "dclus2":
         data = load_api("apiclus2")
-        return Design(clusters=[data.dnum.to_numpy(), data.snum.to_numpy()],
-                      fpc=[data.fpc1.to_numpy(), data.fpc2.to_numpy()]), data
+        return Design(
+            clusters=[data.dnum.to_numpy(), data.snum.to_numpy()],
+            fpc=[data.fpc1.to_numpy(), data.fpc2.to_numpy()],
+        ), data
     if name == "lonely":
         data = load_api("lonely_apistrat")
-        return Design(weights=data.pw.to_numpy(), strata=data.stype.to_numpy(), lonely_psu=lonely_psu), data
+        return Design(
+            weights=data.pw.to_numpy(), strata=data.stype.to_numpy(), lonely_psu=lonely_psu
+        ), data
     raise KeyError(name)
 
 

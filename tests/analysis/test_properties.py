@@ -31,9 +31,18 @@ def clustered_samples(draw):
     weights = rng.uniform(0.5, 20, n)
     p = draw(st.floats(0.01, 0.99))
     icc_shift = rng.normal(0, draw(st.floats(0, 2)), psu.max() + 1)[psu]
-    event = (rng.uniform(size=n) < 1 / (1 + np.exp(-(math.log(p / (1 - p)) + icc_shift)))).astype(float)
+    event = (rng.uniform(size=n) < 1 / (1 + np.exp(-(math.log(p / (1 - p)) + icc_shift)))).astype(
+        float
+    )
     y = rng.normal(50, 10, n) + icc_shift
-    return Design(weights=weights, strata=strata, clusters=[psu], lonely_psu="certainty"), weights, strata, psu, event, y
+    return (
+        Design(weights=weights, strata=strata, clusters=[psu], lonely_psu="certainty"),
+        weights,
+        strata,
+        psu,
+        event,
+        y,
+    )
 
 
 @SETTINGS
@@ -41,7 +50,11 @@ def clustered_samples(draw):
 def test_scaling_weights_leaves_means_unchanged(sample, factor):
     design, weights, strata, psu, event, y = sample
     scaled = Design(weights=weights * factor, strata=strata, clusters=[psu], lonely_psu="certainty")
-    for estimator, args in ((estimators.mean, (y,)), (estimators.ratio, (y, y + event + 1)), (estimators.proportion, (event,))):
+    for estimator, args in (
+        (estimators.mean, (y,)),
+        (estimators.ratio, (y, y + event + 1)),
+        (estimators.proportion, (event,)),
+    ):
         a, b = estimator(design, *args), estimator(scaled, *args)
         assert b.estimate == pytest.approx(a.estimate, rel=1e-10, abs=1e-12)
         assert b.se == pytest.approx(a.se, rel=1e-8, abs=1e-12)
@@ -60,7 +73,11 @@ def test_replicating_rows_equals_frequency_weighting(seed, n):
     copies = rng.integers(1, 5, n)
     weighted = Design(weights=copies.astype(float))
     expanded = Design(n=int(copies.sum()))
-    for estimator, column in ((estimators.mean, y), (estimators.total, y), (estimators.proportion, event)):
+    for estimator, column in (
+        (estimators.mean, y),
+        (estimators.total, y),
+        (estimators.proportion, event),
+    ):
         a = estimator(weighted, column)
         b = estimator(expanded, np.repeat(column, copies))
         assert a.estimate == pytest.approx(b.estimate, rel=1e-10, abs=1e-12)
@@ -79,7 +96,9 @@ def test_domain_is_not_a_subset_under_clustering():
     mask = (data.stype == "H").to_numpy()
     domain = estimators.mean(design, as_float(data.api00), domain=mask)
     sub = data[mask]
-    subset_design = Design(weights=as_float(sub.pw), clusters=[sub.dnum.to_numpy()], fpc=[as_float(sub.fpc)])
+    subset_design = Design(
+        weights=as_float(sub.pw), clusters=[sub.dnum.to_numpy()], fpc=[as_float(sub.fpc)]
+    )
     subset = estimators.mean(subset_design, as_float(sub.api00))
     assert domain.estimate == pytest.approx(subset.estimate, rel=1e-12)
     assert domain.se == pytest.approx(38.0202493594, rel=1e-9)  # R svyby, the domain way
@@ -96,7 +115,10 @@ def test_domain_is_not_a_subset_under_clustering():
 
 
 @SETTINGS
-@given(clustered_samples(), st.sampled_from([m for m in PROPORTION_METHODS if m not in ("mean", "t", "z")]))
+@given(
+    clustered_samples(),
+    st.sampled_from([m for m in PROPORTION_METHODS if m not in ("mean", "t", "z")]),
+)
 def test_proportion_intervals_lie_in_unit_interval(sample, method):
     design, *_, event, _ = sample
     result = estimators.proportion(design, event, ci=method)
@@ -104,7 +126,9 @@ def test_proportion_intervals_lie_in_unit_interval(sample, method):
         assert result.df <= 0
         return
     assert 0 <= result.ci_low <= 1 and 0 <= result.ci_high <= 1
-    if method != "asin":  # R's asin interval folds angles outside [0, pi/2] back (kept for R parity)
+    if (
+        method != "asin"
+    ):  # R's asin interval folds angles outside [0, pi/2] back (kept for R parity)
         assert result.ci_low <= result.estimate + 1e-12 <= result.ci_high + 2e-12
 
 
@@ -117,7 +141,9 @@ def test_effective_n_equals_n_for_equal_weights_under_srs(seed, n):
     assert result.n_eff == pytest.approx(n, rel=1e-9)
     event = np.r_[[0.0, 1.0], (rng.uniform(size=n - 2) < 0.4)]
     assert estimators.proportion(Design(n=n), event).n_eff == pytest.approx(n, rel=1e-9)
-    assert estimators.proportion(Design(weights=np.full(n, 7.5)), event).n_eff == pytest.approx(n, rel=1e-9)
+    assert estimators.proportion(Design(weights=np.full(n, 7.5)), event).n_eff == pytest.approx(
+        n, rel=1e-9
+    )
 
 
 def test_srs_variance_closed_form():
@@ -133,7 +159,8 @@ def test_jk1_total_equals_linearization():
     design, data = api_design("dclus1")
     jk1 = ReplicateDesign.from_design(design, "jk1")
     assert estimators.total(jk1, as_float(data.enroll)).se == pytest.approx(
-        estimators.total(design, as_float(data.enroll)).se, rel=1e-10)
+        estimators.total(design, as_float(data.enroll)).se, rel=1e-10
+    )
 
 
 @pytest.mark.parametrize("name", ["dstrat", "dclus1"])
@@ -156,14 +183,18 @@ def test_means_with_covariance_matches_single_means_and_skips_missing_per_column
     design, data = api_design("dclus1")
     api00, api99 = as_float(data.api00), as_float(data.api99)
     api99[:20] = np.nan
-    estimates, covariance, df = estimators.means_with_covariance(design, np.column_stack([api00, api99]))
+    estimates, covariance, df = estimators.means_with_covariance(
+        design, np.column_stack([api00, api99])
+    )
     for j, column in enumerate((api00, api99)):
         single = estimators.mean(design, column)
         assert estimates[j] == pytest.approx(single.estimate, rel=1e-12)
         assert math.sqrt(covariance[j, j]) == pytest.approx(single.se, rel=1e-10)
     difference = estimators.mean(design, api00 - api99)
     complete = ~np.isnan(api99)
-    both, cov_both, _ = estimators.means_with_covariance(design, np.column_stack([api00, api99]), domain=complete)
+    both, cov_both, _ = estimators.means_with_covariance(
+        design, np.column_stack([api00, api99]), domain=complete
+    )
     assert both[0] - both[1] == pytest.approx(difference.estimate, rel=1e-10)
     var = cov_both[0, 0] + cov_both[1, 1] - 2 * cov_both[0, 1]
     assert math.sqrt(var) == pytest.approx(difference.se, rel=1e-8)
@@ -173,7 +204,7 @@ def test_means_with_covariance_matches_single_means_and_skips_missing_per_column
 def test_means_with_covariance_on_replicates():
     design, data = api_design("dstrat")
     jkn = ReplicateDesign.from_design(design, "jkn")
-    estimates, covariance, df = estimators.means_with_covariance(jkn, as_float(data.api00)[:, None])
+    _, covariance, df = estimators.means_with_covariance(jkn, as_float(data.api00)[:, None])
     assert math.sqrt(covariance[0, 0]) == pytest.approx(9.40894080278, rel=1e-9)
     assert df == 197
 

@@ -22,13 +22,24 @@ API99 = 3914069.0
 STRICT = 1e-9
 
 
-def check(result, key: str, rel: float = STRICT, fields=("est", "se", "deff", "ci_lo", "ci_hi", "df")) -> None:
+def check(
+    result, key: str, rel: float = STRICT, fields=("est", "se", "deff", "ci_lo", "ci_hi", "df")
+) -> None:
     """Compare an Estimate with the R values stored under ``key``."""
     expected = EXTRA[key]
-    names = {"est": "estimate", "se": "se", "deff": "deff", "ci_lo": "ci_low", "ci_hi": "ci_high", "df": "df"}
+    names = {
+        "est": "estimate",
+        "se": "se",
+        "deff": "deff",
+        "ci_lo": "ci_low",
+        "ci_hi": "ci_high",
+        "df": "df",
+    }
     for field in fields:
         if field in expected:
-            assert getattr(result, names[field]) == pytest.approx(expected[field], rel=rel, abs=0), field
+            assert getattr(result, names[field]) == pytest.approx(
+                expected[field], rel=rel, abs=0
+            ), field
 
 
 def check_by(results, key: str) -> None:
@@ -45,26 +56,42 @@ def test_multistage_fpc():
     design, data = api_design("dclus2")
     check(estimators.mean(design, as_float(data.api00)), "mean api00 dclus2")
     check(estimators.total(design, as_float(data.enroll)), "total enroll dclus2")
-    check(estimators.ratio(design, as_float(data["api.stu"]), as_float(data.enroll)), "ratio api.stu/enroll dclus2")
+    check(
+        estimators.ratio(design, as_float(data["api.stu"]), as_float(data.enroll)),
+        "ratio api.stu/enroll dclus2",
+    )
     assert design.degrees_of_freedom() == EXTRA["degf dclus2"]
 
 
 def test_multistage_without_fpc_is_first_stage_with_replacement():
     data = load_api("apiclus2")
-    design = Design(weights=as_float(data.pw), clusters=[data.dnum.to_numpy(), data.snum.to_numpy()])
+    design = Design(
+        weights=as_float(data.pw), clusters=[data.dnum.to_numpy(), data.snum.to_numpy()]
+    )
     check(estimators.mean(design, as_float(data.api00)), "mean api00 dclus2_nofpc")
 
 
 def test_domains_with_clusters():
     design, data = api_design("dclus2")
-    check_by(estimators.by(design, estimators.mean, {"stype": data.stype.to_numpy()}, as_float(data.api00)),
-             "by stype mean api00 dclus2")
+    check_by(
+        estimators.by(
+            design, estimators.mean, {"stype": data.stype.to_numpy()}, as_float(data.api00)
+        ),
+        "by stype mean api00 dclus2",
+    )
     design, data = api_design("dstrat")
-    check_by(estimators.by(design, estimators.total, {"stype": data.stype.to_numpy()}, as_float(data.enroll)),
-             "by stype total enroll dstrat")
+    check_by(
+        estimators.by(
+            design, estimators.total, {"stype": data.stype.to_numpy()}, as_float(data.enroll)
+        ),
+        "by stype total enroll dstrat",
+    )
     design, data = api_design("dclus1")
     groups = {"stype": data.stype.to_numpy(), "sch.wide": data["sch.wide"].to_numpy()}
-    check_by(estimators.by(design, estimators.mean, groups, as_float(data.api00)), "by stype+sch.wide mean api00 dclus1")
+    check_by(
+        estimators.by(design, estimators.mean, groups, as_float(data.api00)),
+        "by stype+sch.wide mean api00 dclus1",
+    )
 
 
 @pytest.mark.parametrize("stype", ["E", "H", "M"])
@@ -72,15 +99,24 @@ def test_domain_df_deff_and_t_interval(stype):
     design, data = api_design("dclus1")
     mask = (data.stype == stype).to_numpy()
     assert design.degrees_of_freedom(mask) == EXTRA[f"degf dclus1 stype {stype}"]
-    check(estimators.mean(design, as_float(data.api00), domain=mask), f"mean api00 dclus1 stype {stype}")
+    check(
+        estimators.mean(design, as_float(data.api00), domain=mask),
+        f"mean api00 dclus1 stype {stype}",
+    )
 
 
 @pytest.mark.parametrize("method", ["beta", "logit", "xlogit", "asin", "likelihood", "mean"])
 def test_domain_proportion_intervals(method):
     design, data = api_design("dclus1")
     mask = (data.stype == "E").to_numpy()
-    result = estimators.proportion(design, (data.api00 > 700).to_numpy(dtype=float), domain=mask, ci=method)
-    check(result, f"ciprop api00>700 dclus1 stype E {method}", rel=1e-6 if method in ("logit", "likelihood") else STRICT)
+    result = estimators.proportion(
+        design, (data.api00 > 700).to_numpy(dtype=float), domain=mask, ci=method
+    )
+    check(
+        result,
+        f"ciprop api00>700 dclus1 stype E {method}",
+        rel=1e-6 if method in ("logit", "likelihood") else STRICT,
+    )
 
 
 @pytest.mark.parametrize("method", ["beta", "xlogit", "asin", "mean"])
@@ -88,25 +124,36 @@ def test_domain_proportion_multistage(method):
     design, data = api_design("dclus2")
     mask = (data.stype == "M").to_numpy()
     assert design.degrees_of_freedom(mask) == EXTRA["degf dclus2 stype M"]
-    result = estimators.proportion(design, (data.api00 > 700).to_numpy(dtype=float), domain=mask, ci=method)
+    result = estimators.proportion(
+        design, (data.api00 > 700).to_numpy(dtype=float), domain=mask, ci=method
+    )
     check(result, f"ciprop api00>700 dclus2 stype M {method}")
 
 
 def test_design_effects_of_totals_ratios_proportions():
     design, data = api_design("dstrat")
     check(estimators.total(design, as_float(data.enroll)), "total enroll dstrat deff")
-    check(estimators.ratio(design, as_float(data["api.stu"]), as_float(data.enroll)), "ratio api.stu/enroll dstrat deff")
+    check(
+        estimators.ratio(design, as_float(data["api.stu"]), as_float(data.enroll)),
+        "ratio api.stu/enroll dstrat deff",
+    )
     design, data = api_design("dclus1")
-    check(estimators.proportion(design, (data.api00 > 700).to_numpy(dtype=float)), "mean api00>700 dclus1 deff",
-          fields=("est", "se", "deff"))
+    check(
+        estimators.proportion(design, (data.api00 > 700).to_numpy(dtype=float)),
+        "mean api00>700 dclus1 deff",
+        fields=("est", "se", "deff"),
+    )
 
 
 def test_other_level():
     design, data = api_design("dclus1")
     event = (data.api00 > 700).to_numpy(dtype=float)
     check(estimators.proportion(design, event, level=0.9), "ciprop api00>700 dclus1 beta level 0.9")
-    check(estimators.proportion(design, event, level=0.9, ci="likelihood"),
-          "ciprop api00>700 dclus1 likelihood level 0.9", rel=1e-6)
+    check(
+        estimators.proportion(design, event, level=0.9, ci="likelihood"),
+        "ciprop api00>700 dclus1 likelihood level 0.9",
+        rel=1e-6,
+    )
     check(estimators.mean(design, as_float(data.api00), level=0.9), "mean api00 dclus1 level 0.9")
 
 
@@ -117,17 +164,29 @@ def test_jackknife_jk1():
     check(estimators.total(replicate, as_float(data.enroll)), "jk1 total enroll dclus1")
     assert replicate.degrees_of_freedom() == EXTRA["degf jk1 dclus1"]
     design, data = api_design("dclus1_nofpc")
-    check(estimators.mean(ReplicateDesign.from_design(design, "jk1"), as_float(data.api00)),
-          "jk1 mean api00 dclus1_nofpc")
+    check(
+        estimators.mean(ReplicateDesign.from_design(design, "jk1"), as_float(data.api00)),
+        "jk1 mean api00 dclus1_nofpc",
+    )
 
 
 def test_jackknife_jkn():
     design, data = api_design("dstrat")
     replicate = ReplicateDesign.from_design(design, "jkn")
     check(estimators.total(replicate, as_float(data.enroll)), "jkn total enroll dstrat")
-    check(estimators.ratio(replicate, as_float(data["api.stu"]), as_float(data.enroll)), "jkn ratio api.stu/enroll dstrat")
-    check_by(estimators.by(replicate, estimators.mean, {"sch.wide": data["sch.wide"].to_numpy()}, as_float(data.api00)),
-             "jkn by sch.wide mean api00 dstrat")
+    check(
+        estimators.ratio(replicate, as_float(data["api.stu"]), as_float(data.enroll)),
+        "jkn ratio api.stu/enroll dstrat",
+    )
+    check_by(
+        estimators.by(
+            replicate,
+            estimators.mean,
+            {"sch.wide": data["sch.wide"].to_numpy()},
+            as_float(data.api00),
+        ),
+        "jkn by sch.wide mean api00 dstrat",
+    )
 
 
 def _fixed_bootstrap(mse: bool) -> tuple[ReplicateDesign, pd.DataFrame]:
@@ -135,7 +194,9 @@ def _fixed_bootstrap(mse: bool) -> tuple[ReplicateDesign, pd.DataFrame]:
     table = pd.read_csv(REFERENCE / "extra" / "bootstrap_multipliers.csv")
     row = table.set_index("dnum").loc[data.dnum].to_numpy()
     weights = as_float(data.pw)
-    return ReplicateDesign(weights, weights[:, None] * row, scale=EXTRA["bootstrap scale"], mse=mse), data
+    return ReplicateDesign(
+        weights, weights[:, None] * row, scale=EXTRA["bootstrap scale"], mse=mse
+    ), data
 
 
 def test_fixed_bootstrap_matrix():
@@ -151,7 +212,9 @@ def test_covariance_of_matches_the_fast_path():
     replicate, data = _fixed_bootstrap(mse=False)
     y = as_float(data.api00)
     generic = replicate.covariance_of(lambda w: np.array([w @ y / w.sum()]))
-    assert math.sqrt(generic[0, 0]) == pytest.approx(EXTRA["bootstrap mean api00 dclus1"]["se"], rel=STRICT)
+    assert math.sqrt(generic[0, 0]) == pytest.approx(
+        EXTRA["bootstrap mean api00 dclus1"]["se"], rel=STRICT
+    )
 
 
 def test_poststratify_with_unequal_weights():
@@ -164,8 +227,15 @@ def test_poststratify_with_unequal_weights():
 @pytest.mark.parametrize("name", ["dclus1", "dclus2"])
 def test_rake(name):
     design, data = api_design(name)
-    raked = rake(design, {"stype": (data.stype.to_numpy(), STYPE), "sch.wide": (data["sch.wide"].to_numpy(), SCH_WIDE)},
-                 tol=1e-13, max_iter=500)
+    raked = rake(
+        design,
+        {
+            "stype": (data.stype.to_numpy(), STYPE),
+            "sch.wide": (data["sch.wide"].to_numpy(), SCH_WIDE),
+        },
+        tol=1e-13,
+        max_iter=500,
+    )
     check(estimators.mean(raked, as_float(data.api00)), f"rake mean api00 {name}")
     if name == "dclus1":
         check(estimators.total(raked, as_float(data.enroll)), "rake total enroll dclus1")
@@ -182,8 +252,11 @@ def test_calibration_variants():
     numeric_only = calibrate(design, numeric=api99, population_size=6194)
     check(estimators.mean(numeric_only, as_float(data.api00)), "calibrate api99 mean api00 dclus1")
     design, data = api_design("dclus2")
-    both = calibrate(design, categorical={"stype": (data.stype.to_numpy(), STYPE)},
-                     numeric={"api99": (as_float(data.api99), API99)})
+    both = calibrate(
+        design,
+        categorical={"stype": (data.stype.to_numpy(), STYPE)},
+        numeric={"api99": (as_float(data.api99), API99)},
+    )
     check(estimators.mean(both, as_float(data.api00)), "calibrate stype+api99 mean api00 dclus2")
 
 
@@ -194,7 +267,10 @@ def test_trim():
     assert trimmed.weights.sum() == pytest.approx(design.weights.sum(), rel=1e-12)
     check(estimators.mean(trimmed, as_float(data.api00)), "trim mean api00 dclus2")
     calibrated = calibrate(design, categorical={"stype": (data.stype.to_numpy(), STYPE)})
-    check(estimators.mean(trim(calibrated, -math.inf, 200), as_float(data.api00)), "calibrate then trim mean api00 dclus2")
+    check(
+        estimators.mean(trim(calibrated, -math.inf, 200), as_float(data.api00)),
+        "calibrate then trim mean api00 dclus2",
+    )
 
 
 @pytest.mark.parametrize("option", ["adjust", "average", "remove", "certainty"])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import pytest
 from conftest import api_design, as_float, r_values
 
@@ -146,7 +145,9 @@ def test_svyciprop(reference, design_name, event, method):
 
 def test_svyby_domains(reference):
     design, data = api_design("dclus1")
-    results = estimators.by(design, estimators.mean, {"stype": data.stype.to_numpy()}, as_float(data.api00))
+    results = estimators.by(
+        design, estimators.mean, {"stype": data.stype.to_numpy()}, as_float(data.api00)
+    )
     assert [r.domain for r in results] == [{"stype": "E"}, {"stype": "H"}, {"stype": "M"}]
     for result in results:
         expected = reference[f"svyby(~api00,~stype,dclus1,svymean)[{result.domain['stype']}]"]

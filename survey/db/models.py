@@ -2,6 +2,7 @@
 
 from survey.db.accounts import Credential, RateLimitCounter, User
 from survey.db.base import Base
+from survey.db.cases import FeedbackCase  # noqa: F401  (feedback cases: issue 7)
 from survey.db.organisation import Service, Unit, UnitPredecessor
 from survey.db.questionnaires import QuestionnaireVersion
 from survey.db.responses import Answer, CountedTransaction, PiiAnswer, Response, ResponseFlag

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 import yaml
@@ -35,7 +36,22 @@ def definition_yaml(questionnaire: Questionnaire) -> str:
     """Return the questionnaire's definition as readable YAML that the loader accepts."""
     definition = to_document(questionnaire)["definition"]
     ordered = {key: definition[key] for key in KEY_ORDER if key in definition}
-    return yaml.safe_dump(ordered, allow_unicode=True, sort_keys=False, width=100)
+    languages = list(questionnaire.languages)
+    return yaml.safe_dump(
+        _vietnamese_first(ordered, languages), allow_unicode=True, sort_keys=False, width=100
+    )
+
+
+def _vietnamese_first(value: Any, languages: list[str]) -> Any:
+    """Return the value with every label's texts in the declared language order (vi first)."""
+    if isinstance(value, list):
+        return [_vietnamese_first(v, languages) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if "vi" in value and all(isinstance(text, str) for text in value.values()):
+        rank = {language: i for i, language in enumerate(languages)}
+        return dict(sorted(value.items(), key=lambda kv: (rank.get(kv[0], len(rank)), kv[0])))
+    return {key: _vietnamese_first(v, languages) for key, v in value.items()}
 
 
 def _stored(code: str, version: str) -> Questionnaire:

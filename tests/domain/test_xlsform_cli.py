@@ -36,6 +36,9 @@ def test_export_a_file_as_yaml_that_loads_back_the_same(runner):
     result = runner.invoke(commands, ["export", str(SMALL)])
     assert result.exit_code == 0, result.output
     assert "Khảo sát thử định dạng XLSForm" in result.output  # readable Vietnamese, not \u escapes
+    assert "title:\n  vi: Khảo sát thử định dạng XLSForm\n  en: XLSForm format test survey\n  fr: " in (
+        result.output
+    )
     assert _hash(load_text(result.output)) == _hash(load_file(SMALL))
 
 

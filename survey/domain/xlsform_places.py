@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from survey.domain.problems import Problem
-from survey.domain.xlsform_format import DIMENSIONS, SETTINGS
+from survey.domain.xlsform_format import CHOICES, DIMENSIONS, SETTINGS, SURVEY
 from survey.domain.xlsform_sheets import Row
 
 TOP_LEVEL = re.compile(
@@ -51,6 +51,8 @@ class Places:
              lambda m: _where(_nth(self.lists.get(m[1], []), 1))),
             (re.compile(r"^dimension '([^']*)'"), lambda m: _where(self.nodes.get(m[1]))),
             (re.compile(r"^dimensions\b"), lambda m: f"sheet '{DIMENSIONS}'"),
+            (re.compile(r"^sections\b"), lambda m: f"sheet '{SURVEY}'"),
+            (re.compile(r"^choice_lists\b"), lambda m: f"sheet '{CHOICES}'"),
             (TOP_LEVEL, lambda m: f"sheet '{SETTINGS}'"),
         ]
 

@@ -349,3 +349,14 @@ def test_expression_problems_name_the_row(tmp_path):
     # The parser's own wording follows; the row and item come from the import.
     assert found[1].startswith("sheet 'survey' row 5, item 'age' relevant: invalid expression '${age} >': ")
     assert len(found) == 2
+
+
+def test_a_survey_without_questions(tmp_path):
+    sheets = base_sheets()
+    sheets["survey"] = [SURVEY_HEADER, survey_row("note", "hello", "Xin chào")]
+    found = problems(tmp_path, sheets)
+    assert found[0] == "sheet 'survey', sections: must be a non-empty list of sections"
+    assert found[1] == (
+        "sheet 'hailong_dimensions' row 2, dimension 'root': this dimension has no items feeding it"
+    )
+    assert len(found) == 2

@@ -69,3 +69,7 @@ def configure_blueprints(app: Flask) -> None:
 
     csrf.exempt(volumes_api)
     app.register_blueprint(volumes_api)
+    from survey.web.api import bp as api
+
+    csrf.exempt(api)
+    app.register_blueprint(api)

@@ -1,7 +1,10 @@
 """Calibration of design weights: post-stratification, linear (GREG) calibration, raking, trimming.
 
 Each function returns a new :class:`~analysis.design.Design` whose weights meet the population
-information and whose ``covariance`` uses calibration residuals, as R ``survey`` does.
+information and whose ``covariance`` uses calibration residuals, as R ``survey`` does.  Given a
+:class:`~analysis.replicates.ReplicateDesign`, the full-sample weights and every replicate are
+calibrated to the same population information (R's methods for ``svyrep.design``), so the replicate
+variance reflects the calibration.
 
 References
 ----------
@@ -19,6 +22,7 @@ from scipy import linalg
 
 from analysis.design import Design, DesignError, label_codes
 from analysis.linearization import PostStratumStep, RakingStep, RegressionStep
+from analysis.replicates import ReplicateDesign
 
 _CONSISTENT = 1e-6
 _BOUNDED_TOLERANCE = 1e-10
@@ -29,10 +33,26 @@ class CalibrationError(ValueError):
     """Population information that cannot be met: inconsistent margins, empty cells, no convergence."""
 
 
-def _require_design(design) -> Design:
+def _apply(design, reweight, step=None):
+    """Return ``design`` with weights ``reweight(w)``; replicate designs reweight every replicate.
+
+    ``step(new_weights)`` gives the calibration residual step of a :class:`Design`.
+    """
+    if isinstance(design, ReplicateDesign):
+        replicate = design.replicate_weights
+        columns = np.column_stack([reweight(replicate[:, r]) for r in range(design.replicates)])
+        return ReplicateDesign(
+            reweight(design.weights),
+            columns,
+            scale=design.scale,
+            rscales=design.rscales,
+            mse=design.mse,
+            method=design.method,
+        )
     if not isinstance(design, Design):
-        raise CalibrationError("calibrate the Design first, then make replicate weights from it")
-    return design
+        raise CalibrationError("calibration needs a Design or a ReplicateDesign")
+    weights = reweight(design.weights)
+    return design.derive(weights, step(weights) if step is not None else None)
 
 
 def _cells(design: Design, labels, population: dict, name: str) -> tuple[np.ndarray, np.ndarray]:
@@ -71,7 +91,7 @@ def _plain(value):
     return value.item() if isinstance(value, np.generic) else value
 
 
-def poststratify(design: Design, labels, population: dict) -> Design:
+def poststratify(design, labels, population: dict):
     """Post-stratify ``design`` so the weights of each cell of ``labels`` sum to its population.
 
     Notes
@@ -80,12 +100,14 @@ def poststratify(design: Design, labels, population: dict) -> Design:
     weighted scores ``x_i = w*_i z_i`` by ``x_i - w*_i m_c`` with
     ``m_c = sum_c w_i z_i / sum_c w_i`` (R ``postStratify``; Lumley 2010, section 7.2).
     """
-    design = _require_design(design)
     codes, totals = _cells(design, labels, population, "post-strata")
-    sample = np.bincount(codes, weights=design.weights, minlength=totals.size)
-    factor = np.divide(totals, sample, out=np.zeros_like(totals), where=sample > 0)
-    weights = design.weights * factor[codes]
-    return design.derive(weights, PostStratumStep(codes, weights, design.weights.copy()))
+
+    def reweight(w: np.ndarray) -> np.ndarray:
+        sample = np.bincount(codes, weights=w, minlength=totals.size)
+        return w * np.divide(totals, sample, out=np.zeros_like(totals), where=sample > 0)[codes]
+
+    old_weights = design.weights.copy()
+    return _apply(design, reweight, lambda new: PostStratumStep(codes, new, old_weights))
 
 
 def _model(design: Design, categorical: dict, numeric: dict, population_size):
@@ -117,13 +139,13 @@ def _model(design: Design, categorical: dict, numeric: dict, population_size):
 
 
 def calibrate(
-    design: Design,
+    design,
     *,
     categorical: dict | None = None,
     numeric: dict | None = None,
     population_size: float | None = None,
     bounds: tuple[float, float] | None = None,
-) -> Design:
+) -> Design | ReplicateDesign:
     """Calibrate ``design`` linearly (GREG) to population totals.
 
     Parameters
@@ -144,16 +166,19 @@ def calibrate(
     residuals of the ``w``-weighted regression of the scores on ``X`` (R ``calibrate``;
     Särndal et al. 1992, section 6.6).
     """
-    design = _require_design(design)
-    categorical, numeric = categorical or {}, numeric or {}
-    X, totals = _model(design, categorical, numeric, population_size)
-    w = design.weights
-    if bounds is None:
-        g = _linear_g(X, w, totals)
-    else:
-        g = _bounded_g(X, w, totals, *bounds)
-    root = np.sqrt(w)
-    return design.derive(w * g, RegressionStep(_basis(X * root[:, None]), g * root))
+    X, totals = _model(design, categorical or {}, numeric or {}, population_size)
+
+    def reweight(w: np.ndarray) -> np.ndarray:
+        return w * (
+            _linear_g(X, w, totals) if bounds is None else _bounded_g(X, w, totals, *bounds)
+        )
+
+    def step(new: np.ndarray) -> RegressionStep:
+        root = np.sqrt(design.weights)
+        scale = np.divide(new, root, out=np.zeros_like(new), where=root > 0)
+        return RegressionStep(_basis(X * root[:, None]), scale)
+
+    return _apply(design, reweight, step)
 
 
 def _linear_g(X: np.ndarray, w: np.ndarray, totals: np.ndarray) -> np.ndarray:
@@ -196,7 +221,7 @@ def _basis(matrix: np.ndarray) -> np.ndarray:
     return q[:, :rank]
 
 
-def rake(design: Design, margins: dict, *, tol: float = 1e-8, max_iter: int = 100) -> Design:
+def rake(design, margins: dict, *, tol: float = 1e-8, max_iter: int = 100):
     """Rake ``design`` to population margins by iterative proportional fitting.
 
     Parameters
@@ -213,7 +238,6 @@ def rake(design: Design, margins: dict, *, tol: float = 1e-8, max_iter: int = 10
     back-fits the weighted scores on the margins as R ``rake`` does (ten passes of centring
     within the cells of each margin; Lumley 2010, section 7.3).
     """
-    design = _require_design(design)
     if not margins:
         raise CalibrationError("rake() needs at least one margin")
     cells = {
@@ -226,51 +250,63 @@ def rake(design: Design, margins: dict, *, tol: float = 1e-8, max_iter: int = 10
             raise CalibrationError(
                 f"inconsistent margins: {name} sums to {size:g}, another margin to {first:g}"
             )
-    w = design.weights.copy()
+    cells = list(cells.values())
+    if isinstance(design, ReplicateDesign):
+        return _apply(design, lambda w: _ipf(w, cells, tol, max_iter)[0])
+    weights, adjusted = _ipf(design.weights.copy(), cells, tol, max_iter)
+    return design.derive(weights, RakingStep(adjusted))
+
+
+def _ipf(w: np.ndarray, cells: list, tol: float, max_iter: int):
+    """Return raked weights and, per margin, (cells, weights after its last adjustment)."""
+    worst = math.inf
     for _ in range(max_iter):
         adjusted = []
-        for codes, totals in cells.values():
+        for codes, totals in cells:
             sample = np.bincount(codes, weights=w, minlength=totals.size)
             w = w * np.divide(totals, sample, out=np.zeros_like(totals), where=sample > 0)[codes]
             adjusted.append((codes, w.copy()))
         worst = max(
             float(
-                np.max(
-                    np.abs(np.bincount(codes, weights=w, minlength=totals.size) - totals)
-                    / np.maximum(totals, 1)
-                )
+                np.max(np.abs(np.bincount(c, weights=w, minlength=t.size) - t) / np.maximum(t, 1))
             )
-            for codes, totals in cells.values()
+            for c, t in cells
         )
         if worst < tol:
-            return design.derive(w, RakingStep(tuple(adjusted)))
+            return w, tuple(adjusted)
     raise CalibrationError(
         f"raking did not converge in {max_iter} passes (largest relative misfit {worst:.3g})"
     )
 
 
-def trim(design: Design, low: float, high: float, *, max_iter: int = 50) -> Design:
+def trim(design, low: float, high: float, *, max_iter: int = 50):
     """Trim the weights to ``[low, high]`` and spread the excess equally over the others.
 
     Notes
     -----
     As R ``trimWeights(..., strict = TRUE)``: weights outside the bounds are set to the bound and
     the total trimmed is added equally to the weights inside, repeated until none is outside, so
-    the weight total is kept.  Calibration residuals of earlier steps stay in the variance.
+    the weight total is kept.  Rows with weight zero (e.g. outside a jackknife replicate) are left
+    alone.  Calibration residuals of earlier steps stay in the variance.
     """
-    design = _require_design(design)
     if not low < high:
         raise CalibrationError(f"trim bounds must satisfy low < high, got {low} and {high}")
-    w = design.weights.copy()
+    return _apply(design, lambda w: _trimmed(w, low, high, max_iter))
+
+
+def _trimmed(w: np.ndarray, low: float, high: float, max_iter: int) -> np.ndarray:
+    w = w.copy()
+    sampled = w > 0
     for _ in range(max_iter):
-        outside = (w < low) | (w > high)
+        outside = sampled & ((w < low) | (w > high))
         if not outside.any():
-            return design.derive(w)
-        if outside.all():
+            return w
+        inside = sampled & ~outside
+        if not inside.any():
             raise CalibrationError(
                 f"every weight is outside [{low:g}, {high:g}]; the bounds cannot be met"
             )
-        clipped = np.clip(w, low, high)
-        clipped[~outside] += (w - clipped).sum() / np.count_nonzero(~outside)
+        clipped = np.where(outside, np.clip(w, low, high), w)
+        clipped[inside] += (w - clipped).sum() / np.count_nonzero(inside)
         w = clipped
     raise CalibrationError(f"trimming to [{low:g}, {high:g}] did not settle in {max_iter} rounds")

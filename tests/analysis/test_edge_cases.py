@@ -196,9 +196,15 @@ def test_calibration_errors():
         trim(design, 10, 5)
     with pytest.raises(CalibrationError, match="cannot be met"):
         trim(design, 1, 2)
-    replicate = ReplicateDesign.from_design(design, "jk1")
-    with pytest.raises(CalibrationError, match="calibrate the Design first"):
-        poststratify(replicate, stype, {"E": 4421, "H": 755, "M": 1018})
+    with pytest.raises(CalibrationError, match="needs a Design or a ReplicateDesign"):
+        poststratify(_Rows(design.n, design.weights), stype, {"E": 4421, "H": 755, "M": 1018})
+
+
+class _Rows:
+    """Something with rows and weights that is not a design."""
+
+    def __init__(self, n, weights):
+        self.n, self.weights = n, weights
 
 
 def test_replicate_errors():

@@ -280,3 +280,20 @@ def test_lonely_options(option):
     check(estimators.total(design, as_float(data.enroll)), f"lonely {option} total enroll")
     replicate = ReplicateDesign.from_design(design, "jkn")
     check(estimators.mean(replicate, as_float(data.api00)), f"lonely {option} jkn mean api00")
+
+
+def test_calibrated_replicate_designs():
+    design, data = api_design("dclus1")
+    jk1 = ReplicateDesign.from_design(design, "jk1")
+    stype = data.stype.to_numpy()
+    post = poststratify(jk1, stype, STYPE)
+    check(estimators.mean(post, as_float(data.api00)), "jk1 poststratify mean api00 dclus1")
+    cal = calibrate(jk1, categorical={"stype": (stype, STYPE)}, numeric={"api99": (as_float(data.api99), API99)})
+    check(estimators.mean(cal, as_float(data.api00)), "jk1 calibrate stype+api99 mean api00 dclus1")
+    margins = {"stype": (stype, STYPE), "sch.wide": (data["sch.wide"].to_numpy(), SCH_WIDE)}
+    raked = rake(jk1, margins, tol=1e-13, max_iter=500)
+    check(estimators.mean(raked, as_float(data.api00)), "jk1 rake mean api00 dclus1")
+    data = load_api("apiclus2")
+    first_stage = Design(weights=as_float(data.pw), clusters=[data.dnum.to_numpy()])
+    post = poststratify(ReplicateDesign.from_design(first_stage, "jk1"), data.stype.to_numpy(), STYPE)
+    check(estimators.total(post, as_float(data.enroll)), "jk1 poststratify total enroll apiclus2 first stage")

@@ -111,6 +111,14 @@ put("trim mean api00 dclus2", svymean(~api00, trimmed))
 caltrim <- trimWeights(calibrate(dclus2, ~stype, c(`(Intercept)` = 6194, stypeH = 755, stypeM = 1018)), upper = 200, strict = TRUE)
 put("calibrate then trim mean api00 dclus2", svymean(~api00, caltrim))
 
+# calibration of replicate designs (every replicate calibrated)
+put("jk1 poststratify mean api00 dclus1", svymean(~api00, postStratify(jk1, ~stype, pop_stype)))
+put("jk1 calibrate stype+api99 mean api00 dclus1", svymean(~api00, calibrate(jk1, ~stype + api99, cal_pop)))
+put("jk1 rake mean api00 dclus1", svymean(~api00, rake(jk1, list(~stype, ~sch.wide), list(pop_stype, pop_sw),
+                                                       control = list(maxit = 500, epsilon = 1e-13))))
+put("jk1 poststratify total enroll apiclus2 first stage", svytotal(~enroll, postStratify(as.svrepdesign(
+  svydesign(id = ~dnum, weights = ~pw, data = apiclus2), type = "JK1"), ~stype, pop_stype), na.rm = TRUE))
+
 # lonely PSUs
 for (option in c("adjust", "average", "remove", "certainty")) {
   options(survey.lonely.psu = option)

@@ -31,7 +31,11 @@ class DesignOptions:
 
 
 def build_design(table: Table, options: DesignOptions) -> Design | ReplicateDesign:
-    """Return the design the options describe, calibrated, trimmed and replicated in that order."""
+    """Return the design the options describe: replicated, calibrated and trimmed, in that order.
+
+    Replicate weights come first so that every replicate is calibrated and trimmed again, as R's
+    ``calibrate(as.svrepdesign(design), ...)`` does.
+    """
     if (options.replicate_count or options.seed is not None) and not options.replicates:
         raise InputError("--replicate-count và --seed cần --replicates / --replicate-count and --seed "
                          "need --replicates")
@@ -48,18 +52,18 @@ def build_design(table: Table, options: DesignOptions) -> Design | ReplicateDesi
         lonely_psu=options.lonely_psu,
         n=table.rows,
     )
+    if options.replicates:
+        design = ReplicateDesign.from_design(
+            design, options.replicates, replicates=options.replicate_count, seed=options.seed
+        )
     design = _calibrated(table, design, options)
     if options.trim:
         low, high = _bounds(options.trim)
         design = trim(design, low, high)
-    if options.replicates:
-        return ReplicateDesign.from_design(
-            design, options.replicates, replicates=options.replicate_count, seed=options.seed
-        )
     return design
 
 
-def _calibrated(table: Table, design: Design, options: DesignOptions) -> Design:
+def _calibrated(table: Table, design: Design | ReplicateDesign, options: DesignOptions):
     """Apply --poststratify, then --rake, then --calibrate."""
     if options.poststratify:
         column, path = _assignment(options.poststratify, "--poststratify")
@@ -77,7 +81,7 @@ def _calibrated(table: Table, design: Design, options: DesignOptions) -> Design:
     return design
 
 
-def _greg(table: Table, design: Design, assignments: tuple[str, ...]) -> Design:
+def _greg(table: Table, design: Design | ReplicateDesign, assignments: tuple[str, ...]):
     """Calibrate to categorical margins (files) and numeric totals (numbers), like R calibrate()."""
     categorical, numeric = {}, {}
     for text in assignments:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -150,3 +151,12 @@ def test_xlsform_modules_import_no_web_or_database():
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == ""
+
+
+def test_round_trip_through_memory_for_uploads_and_downloads():
+    buffer = io.BytesIO()
+    original = load_file(SMALL)
+    write_xlsform(original, buffer)
+    buffer.seek(0)
+    imported = import_xlsform(buffer, "upload.xlsx")
+    assert content_hash(to_document(imported.questionnaire)) == content_hash(to_document(original))

@@ -188,7 +188,9 @@ def proportion(design, event, *, domain=None, level=0.95, ci="beta", target="") 
     Notes
     -----
     The estimate and its variance are those of :func:`mean`; the interval methods are described in
-    :func:`analysis.intervals.proportion_interval` (R ``svyciprop`` semantics).
+    :func:`analysis.intervals.proportion_interval` (R ``svyciprop`` semantics).  Under a
+    :class:`~analysis.replicates.ReplicateDesign` the ``logit`` interval uses the replicate variance of
+    ``logit p_r``, as R's ``svyglm`` does for replicate designs (``xlogit`` keeps the delta method).
     """
     y = _column(event, design, "event")
     observed = y[~np.isnan(y)]
@@ -207,9 +209,23 @@ def proportion(design, event, *, domain=None, level=0.95, ci="beta", target="") 
                 y[inset], design.weights[inset], estimate, variance, df, level
             )
 
-        return proportion_interval(ci, estimate, variance, df, rows, level, profile)
+        interval_variance = variance
+        if ci == "logit" and isinstance(design, ReplicateDesign) and 0 < estimate < 1:
+            logit_variance = _replicate_logit_variance(design, y, mask, estimate)
+            interval_variance = logit_variance * (estimate * (1 - estimate)) ** 2
+        return proportion_interval(ci, estimate, interval_variance, df, rows, level, profile)
 
     return _finish("proportion", target, design, mask, estimate, variance, z, level, ci, interval)
+
+
+def _replicate_logit_variance(design: ReplicateDesign, y, mask, estimate: float) -> float:
+    """Return the replicate variance of ``logit p_r`` for a domain proportion."""
+    x = np.column_stack([np.where(mask, y, 0.0), mask.astype(float)])
+    totals = design.replicate_totals(x)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        thetas = np.log(totals[:, 0] / (totals[:, 1] - totals[:, 0]))
+    full = math.log(estimate / (1 - estimate))
+    return float(design.replicate_covariance(thetas[:, None], np.array([full]))[0, 0])
 
 
 def ratio(

@@ -288,12 +288,67 @@ def test_calibrated_replicate_designs():
     stype = data.stype.to_numpy()
     post = poststratify(jk1, stype, STYPE)
     check(estimators.mean(post, as_float(data.api00)), "jk1 poststratify mean api00 dclus1")
-    cal = calibrate(jk1, categorical={"stype": (stype, STYPE)}, numeric={"api99": (as_float(data.api99), API99)})
+    cal = calibrate(
+        jk1, categorical={"stype": (stype, STYPE)}, numeric={"api99": (as_float(data.api99), API99)}
+    )
     check(estimators.mean(cal, as_float(data.api00)), "jk1 calibrate stype+api99 mean api00 dclus1")
     margins = {"stype": (stype, STYPE), "sch.wide": (data["sch.wide"].to_numpy(), SCH_WIDE)}
     raked = rake(jk1, margins, tol=1e-13, max_iter=500)
     check(estimators.mean(raked, as_float(data.api00)), "jk1 rake mean api00 dclus1")
     data = load_api("apiclus2")
     first_stage = Design(weights=as_float(data.pw), clusters=[data.dnum.to_numpy()])
-    post = poststratify(ReplicateDesign.from_design(first_stage, "jk1"), data.stype.to_numpy(), STYPE)
-    check(estimators.total(post, as_float(data.enroll)), "jk1 poststratify total enroll apiclus2 first stage")
+    post = poststratify(
+        ReplicateDesign.from_design(first_stage, "jk1"), data.stype.to_numpy(), STYPE
+    )
+    check(
+        estimators.total(post, as_float(data.enroll)),
+        "jk1 poststratify total enroll apiclus2 first stage",
+    )
+
+
+@pytest.mark.parametrize("method", ["beta", "logit", "xlogit", "asin", "mean"])
+@pytest.mark.parametrize(("name", "kind"), [("dstrat", "jkn"), ("dclus1", "jk1")])
+def test_proportions_on_replicate_designs(method, name, kind):
+    design, data = api_design(name)
+    replicate = ReplicateDesign.from_design(design, kind)
+    result = estimators.proportion(replicate, (data.api00 > 700).to_numpy(dtype=float), ci=method)
+    check(
+        result,
+        f"ciprop api00>700 {kind} {name} {method}",
+        rel=1e-6 if method == "logit" else STRICT,
+    )
+
+
+def test_replicate_domain_degrees_of_freedom():
+    design, data = api_design("dstrat")
+    replicate = ReplicateDesign.from_design(design, "jkn")
+    assert (
+        replicate.degrees_of_freedom((data.stype == "E").to_numpy())
+        == EXTRA["degf jkn dstrat stype E"]
+    )
+
+
+def test_domains_of_calibrated_designs():
+    design, data = api_design("dclus1")
+    cal = calibrate(
+        design,
+        categorical={"stype": (data.stype.to_numpy(), STYPE)},
+        numeric={"api99": (as_float(data.api99), API99)},
+    )
+    groups = {"stype": data.stype.to_numpy()}
+    check_by(
+        estimators.by(cal, estimators.mean, groups, as_float(data.api00)),
+        "by stype mean api00 calibrated dclus1",
+    )
+    assert (
+        cal.degrees_of_freedom((data.stype == "H").to_numpy())
+        == EXTRA["degf calibrated dclus1 stype H"]
+    )
+    design, data = api_design("dclus2")
+    post = poststratify(design, data.stype.to_numpy(), STYPE)
+    check_by(
+        estimators.by(
+            post, estimators.mean, {"sch.wide": data["sch.wide"].to_numpy()}, as_float(data.api00)
+        ),
+        "by sch.wide mean api00 poststratified dclus2",
+    )

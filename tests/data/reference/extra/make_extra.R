@@ -119,6 +119,19 @@ put("jk1 rake mean api00 dclus1", svymean(~api00, rake(jk1, list(~stype, ~sch.wi
 put("jk1 poststratify total enroll apiclus2 first stage", svytotal(~enroll, postStratify(as.svrepdesign(
   svydesign(id = ~dnum, weights = ~pw, data = apiclus2), type = "JK1"), ~stype, pop_stype), na.rm = TRUE))
 
+# proportions on replicate designs (R's logit uses the replicate variance of the logit coefficient)
+for (m in c("beta", "logit", "xlogit", "asin", "mean")) {
+  putprop(paste("ciprop api00>700 jkn dstrat", m), svyciprop(~I(api00 > 700), jkn, method = m))
+  putprop(paste("ciprop api00>700 jk1 dclus1", m), svyciprop(~I(api00 > 700), jk1, method = m))
+}
+out[["degf jkn dstrat stype E"]] <- degf(subset(jkn, stype == "E"))
+
+# domains of calibrated designs
+calibrated <- calibrate(dclus1, ~stype + api99, cal_pop)
+putby("by stype mean api00 calibrated dclus1", svyby(~api00, ~stype, calibrated, svymean))
+out[["degf calibrated dclus1 stype H"]] <- degf(subset(calibrated, stype == "H"))
+putby("by sch.wide mean api00 poststratified dclus2", svyby(~api00, ~sch.wide, ps2, svymean))
+
 # lonely PSUs
 for (option in c("adjust", "average", "remove", "certainty")) {
   options(survey.lonely.psu = option)

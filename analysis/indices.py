@@ -149,9 +149,12 @@ def papi_spec(
                 columns.append(f"{dimension}/{subdimension}/{code}")
                 arrays.append(_as_indicator(indicator.values, code, binary=False))
                 slope = 9.0 / (indicator.high - indicator.low)
-                anchor = indicator.high if indicator.reverse else indicator.low
-                slopes.append(-slope if indicator.reverse else slope)
-                offsets.append(1.0 - (-slope if indicator.reverse else slope) * anchor)
+                if indicator.reverse:
+                    slope, anchor = -slope, indicator.high
+                else:
+                    anchor = indicator.low
+                slopes.append(slope)
+                offsets.append(1.0 - slope * anchor)
                 owners.append((dimension, subdimension, len(subdimensions), len(indicators)))
     subnodes = [f"{d}/{s}" for d, subs in dimensions.items() for s in subs]
     nodes = (name, *dimensions, *subnodes)
@@ -213,10 +216,13 @@ def estimate_index(
     answered = ~np.isnan(values) & inside[:, None]
     n = int(answered.any(axis=1).sum())
     means, covariance, df = mean_moments(design, values, inside)
-    points = spec.evaluate(means)
-    variances = np.einsum("qk,kl,ql->q", spec.coefficients, covariance, spec.coefficients)
+    # An indicator nobody in the domain answered has no mean: the nodes that use it are undefined,
+    # the others are not (zeros keep its nan out of their sums).
     unanswered = ~answered.any(axis=0)
     undefined = (spec.coefficients[:, unanswered] != 0).any(axis=1)
+    points = spec.evaluate(np.where(unanswered, 0.0, means))
+    covariance = np.where(unanswered[:, None] | unanswered[None, :], 0.0, covariance)
+    variances = np.einsum("qk,kl,ql->q", spec.coefficients, covariance, spec.coefficients)
     points[undefined] = variances[undefined] = np.nan
     srs = _srs_covariance(design.weights, values, answered)
     srs_variances = np.einsum("qk,kl,ql->q", spec.coefficients, srs, spec.coefficients)

@@ -210,6 +210,20 @@ def test_empty_domain_and_unanswered_indicator_give_nan_with_flags():
     assert "unanswered_indicator" in unanswered.flags
 
 
+def test_an_unanswered_indicator_leaves_the_other_dimensions_defined():
+    papi = papi_spec({
+        "D1": {"a": {"x": PapiIndicator(np.array([np.nan, np.nan, 1.0, 0.0]), 0, 1)}},
+        "D2": {"b": {"y": PapiIndicator(np.array([1.0, 0.0, 1.0, 1.0]), 0, 1)}},
+    })
+    nodes = estimate_index(Design(n=4), papi, domain=np.array([True, True, False, False])).nodes
+    assert np.isnan(nodes["D1"].estimate) and np.isnan(nodes["PAPI"].estimate)
+    # D2 in rows 1-2: mean of y = 0.5, rescaled 1 + 9 * 0.5 = 5.5.  Domain on the full design of 4
+    # rows: influence z = (1/4, -1/4, 0, 0), variance n/(n-1) sum z^2 = 4/3 * 1/8 = 1/6, times 9^2.
+    assert nodes["D2"].estimate == pytest.approx(5.5, rel=1e-12)
+    assert nodes["D2"].se == pytest.approx(9 * np.sqrt(1 / 6), rel=1e-12)
+    assert nodes["D2"].flags == tuple(f for f in nodes["D2"].flags if f != "unanswered_indicator")
+
+
 def test_normal_interval_on_request(dstrat):
     design, data = dstrat
     result = estimate_index(design, share_index_spec("S", items(data)), ci="z", level=0.9).overall

@@ -8,9 +8,10 @@ done on or before that day is within the deadline.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib.resources import files
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 

@@ -78,29 +78,16 @@ def _effects(variance: float, srs_wr: float, population: float, rows: float) -> 
 
 
 def _empty(statistic, target, level, method, df) -> Estimate:
-    return Estimate(
-        statistic,
-        target,
-        None,
-        math.nan,
-        math.nan,
-        math.nan,
-        math.nan,
-        df,
-        0,
-        math.nan,
-        math.nan,
-        level,
-        method,
-        ("empty_domain",),
-    )
+    nan = math.nan
+    return Estimate(statistic, target, None, nan, nan, nan, nan, df, 0, nan, nan, level, method,
+                    flags=("empty_domain",))  # fmt: skip
 
 
 def _finish(
     statistic, target, design, mask, estimate, variance, z, level, method, interval=None
 ) -> Estimate:
     df = design.degrees_of_freedom(mask)
-    se = math.sqrt(variance) if variance >= 0 else math.nan
+    se = math.sqrt(max(variance, 0.0)) if not math.isnan(variance) else math.nan  # rounding
     srs_wr, population, rows = _srs_variance(design, z, mask)
     deff, n_eff = _effects(variance, srs_wr, population, rows)
     flags: tuple[str, ...] = ()

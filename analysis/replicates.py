@@ -73,9 +73,15 @@ class ReplicateDesign:
             self._multipliers, self._psu, self._full = None, None, replicate_weights
             count = replicate_weights.shape[1]
         else:
+            if multipliers is None or psu is None:
+                raise DesignError("give replicate_weights, or multipliers with psu")
             self._multipliers = np.asarray(multipliers, dtype=float)
             self._psu = np.asarray(psu, dtype=np.int64)
             self._full = None
+            if self._multipliers.ndim != 2 or self._psu.shape != (self.n,):
+                raise DesignError("multipliers must be (P, R) and psu must give each row's PSU")
+            if self._psu.min() < 0 or self._psu.max() >= self._multipliers.shape[0]:
+                raise DesignError("psu codes must index the rows of multipliers")
             count = self._multipliers.shape[1]
         self.scale = float(scale)
         self.rscales = np.ones(count) if rscales is None else np.asarray(rscales, dtype=float)

@@ -230,3 +230,16 @@ def test_calibration_meets_its_totals():
     assert cal.weights[stype == "H"].sum() == pytest.approx(755, rel=1e-12)
     post = poststratify(design, stype, {"E": 4421, "H": 755, "M": 1018})
     assert estimators.total(post, (stype == "M").astype(float)).se == pytest.approx(0, abs=1e-6)
+
+
+def test_replicate_design_input_errors():
+    with pytest.raises(DesignError, match="finite and not negative"):
+        ReplicateDesign(np.array([1.0, -1.0]), np.ones((2, 3)), scale=1)
+    with pytest.raises(DesignError, match=r"\(2, R\) array"):
+        ReplicateDesign(np.ones(2), np.ones((3, 3)), scale=1)
+    with pytest.raises(DesignError, match="multipliers with psu"):
+        ReplicateDesign(np.ones(2), scale=1)
+    with pytest.raises(DesignError, match="index the rows"):
+        ReplicateDesign(np.ones(2), scale=1, multipliers=np.ones((1, 4)), psu=np.array([0, 1]))
+    with pytest.raises(DesignError, match="one value per replicate"):
+        ReplicateDesign(np.ones(2), np.ones((2, 3)), scale=1, rscales=np.ones(2))

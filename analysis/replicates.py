@@ -19,6 +19,8 @@ from analysis.linearization import SELF_REPRESENTING, group_sums
 
 REPLICATE_METHODS = ("jk1", "jkn", "bootstrap")
 _DEFAULT_BOOTSTRAP = 200
+#: Largest number of PSUs for a jackknife (one replicate per PSU: memory and rank grow as PSU^2).
+MAX_JACKKNIFE_PSU = 2000
 
 
 class ReplicateDesign:
@@ -131,6 +133,11 @@ class ReplicateDesign:
                 f"replicate method must be one of {', '.join(REPLICATE_METHODS)}, not {method!r}"
             )
         stage = design.stages[0]
+        if method != "bootstrap" and stage.unit_group.size > MAX_JACKKNIFE_PSU:
+            raise DesignError(
+                f"the jackknife needs one replicate per PSU ({stage.unit_group.size}); above "
+                f"{MAX_JACKKNIFE_PSU} PSUs use the bootstrap or give the design its clusters"
+            )
         if method == "jk1":
             multipliers, scale, rscales = _jk1(design, stage)
         elif method == "jkn":

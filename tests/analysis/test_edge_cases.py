@@ -243,3 +243,8 @@ def test_replicate_design_input_errors():
         ReplicateDesign(np.ones(2), scale=1, multipliers=np.ones((1, 4)), psu=np.array([0, 1]))
     with pytest.raises(DesignError, match="one value per replicate"):
         ReplicateDesign(np.ones(2), np.ones((2, 3)), scale=1, rscales=np.ones(2))
+
+
+def test_jackknife_refuses_too_many_psus():
+    with pytest.raises(DesignError, match="use the bootstrap"):
+        ReplicateDesign.from_design(Design(n=2500), "jk1")

@@ -225,3 +225,27 @@ def test_performance_of_a_mean_by_twenty_domains():
 
 def test_real_data_loads():
     assert len(load_api("apipop")) == 6194
+
+
+@SETTINGS
+@given(st.integers(0, 2**32 - 1), st.integers(2, 5))
+def test_stratified_srs_total_matches_cochran(seed, n_strata):
+    rng = np.random.default_rng(seed)
+    sizes = rng.integers(2, 12, n_strata)
+    populations = sizes * rng.integers(1, 30, n_strata)
+    strata = np.repeat(np.arange(n_strata), sizes)
+    y = rng.normal(10, 3, strata.size)
+    design = Design(strata=strata, fpc=[populations[strata]])
+    expected = sum(
+        populations[h] ** 2
+        * (1 - sizes[h] / populations[h])
+        * y[strata == h].var(ddof=1)
+        / sizes[h]
+        for h in range(n_strata)
+    )
+    result = estimators.total(design, y)
+    assert result.estimate == pytest.approx(
+        sum(populations[h] * y[strata == h].mean() for h in range(n_strata))
+    )
+    assert result.se == pytest.approx(math.sqrt(expected), rel=1e-9, abs=1e-9)
+    assert result.df == strata.size - n_strata

@@ -138,6 +138,8 @@ def proportion_interval(
     logit, xlogit, likelihood and asin fall back to Clopper-Pearson with the actual ``n`` (NCHS),
     and wilson uses the actual ``n``; ``fell_back`` is then True.
     """
+    if not 0 < level < 1:
+        raise ValueError(f"level must be between 0 and 1, not {level}")
     if method not in PROPORTION_METHODS:
         raise ValueError(
             f"unknown proportion interval {method!r}; use one of {', '.join(PROPORTION_METHODS)}"

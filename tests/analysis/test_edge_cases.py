@@ -148,6 +148,10 @@ def test_estimator_input_errors():
         estimators.mean(design, np.ones(3))
     with pytest.raises(ValueError, match="unknown proportion interval"):
         estimators.proportion(design, np.ones(design.n), ci="exact")
+    with pytest.raises(ValueError, match="level must be"):
+        estimators.proportion(design, np.ones(design.n), level=95)
+    with pytest.raises(ValueError, match="level must be"):
+        estimators.mean(design, as_float(data.api00), level=0)
     with pytest.raises(ValueError, match="use t or z"):
         estimators.mean(design, as_float(data.api00), ci="beta")
 

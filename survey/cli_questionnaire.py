@@ -10,6 +10,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from survey.cli_xlsform import export, import_xlsform
 from survey.domain.diff import diff as diff_versions
 from survey.domain.document import content_hash, to_document
 from survey.domain.loader import load_file
@@ -168,3 +169,7 @@ def diff(code_or_old: str, old_or_new: str, new: str | None, as_json: bool) -> N
         click.echo(f"  metadata: {key}")
     for note in result.dimensions:
         click.echo(f"  dimensions: {note}")
+
+
+questionnaire.add_command(export)
+questionnaire.add_command(import_xlsform)

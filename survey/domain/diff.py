@@ -77,7 +77,7 @@ def diff(old: Questionnaire, new: Questionnaire) -> VersionDiff:
         changed=tuple(changed),
         moved=moved,
         metadata=metadata,
-        dimensions=_tree_changes(old_doc["dimensions"], new_doc["dimensions"]),
+        dimensions=_tree_changes(old_doc.get("dimensions"), new_doc.get("dimensions")),
     )
 
 
@@ -90,9 +90,10 @@ def _items_by_code(definition: dict) -> dict[str, tuple[str, dict]]:
     }
 
 
-def _tree_changes(old: dict, new: dict) -> tuple[str, ...]:
+def _tree_changes(old: dict | None, new: dict | None) -> tuple[str, ...]:
     """Describe added, removed and changed dimension nodes."""
-    old_nodes, new_nodes = _flatten(old), _flatten(new)
+    old_nodes = _flatten(old) if old else {}
+    new_nodes = _flatten(new) if new else {}
     notes = [f"added {c}" for c in new_nodes if c not in old_nodes]
     notes += [f"removed {c}" for c in old_nodes if c not in new_nodes]
     notes += [f"changed {c}" for c in new_nodes if c in old_nodes and old_nodes[c] != new_nodes[c]]

@@ -32,9 +32,10 @@ def to_document(q: Questionnaire) -> dict[str, Any]:
         "default_language": q.default_language,
         "languages": list(q.languages),
         "choice_lists": {name: _choices(c) for name, c in q.choice_lists.items()},
-        "dimensions": _node(q.dimensions),
         "sections": [_section(s) for s in q.sections],
     }
+    if q.dimensions is not None:
+        definition["dimensions"] = _node(q.dimensions)
     for key in ("source", "description"):
         if getattr(q, key) is not None:
             definition[key] = getattr(q, key).to_document()

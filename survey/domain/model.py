@@ -167,7 +167,7 @@ class Questionnaire:
     title: Labels
     family: str
     sections: tuple[Section, ...]
-    dimensions: DimensionNode
+    dimensions: DimensionNode | None
     choice_lists: Mapping[str, tuple[Choice, ...]] = field(default_factory=dict)
     source: Labels | None = None
     description: Labels | None = None
@@ -189,7 +189,7 @@ class Questionnaire:
 
     def node(self, code: str) -> DimensionNode:
         """Return the dimension node with ``code`` (KeyError if there is none)."""
-        for node in self.dimensions.walk():
+        for node in self.dimensions.walk() if self.dimensions is not None else ():
             if node.code == code:
                 return node
         raise KeyError(code)

@@ -19,7 +19,7 @@ TOP_KEYS = {
     "code", "version", "title", "family", "source", "effective_date", "default_language",
     "languages", "description", "choice_lists", "dimensions", "sections",
 }
-TOP_REQUIRED = {"code", "version", "title", "family", "dimensions", "sections"}
+TOP_REQUIRED = {"code", "version", "title", "family", "sections"}
 SECTION_KEYS = {"code", "label", "items", "hint"}
 SECTION_REQUIRED = {"code", "label", "items"}
 VERSION_RE = re.compile(r"^[0-9]{4}\.[0-9]+$")
@@ -45,9 +45,7 @@ def build_questionnaire(raw: Any, source: str = "") -> Questionnaire:
     items = tuple(item for section in sections for item in section.items)
     by_code = _unique_items(log, raw.get("sections"))
     _check_expressions(log, items, by_code)
-    tree = read_tree(log, raw.get("dimensions"), items)
-    if tree is not None:
-        check_alternatives(log, tree, {i.code: i for i in items})
+    tree = _tree(log, raw, family, items)
     questionnaire_kwargs = dict(
         title=read_labels(log, "title", raw.get("title")),
         source=read_labels(log, "source", raw.get("source"), required=False),
@@ -60,6 +58,21 @@ def build_questionnaire(raw: Any, source: str = "") -> Questionnaire:
         choice_lists=choice_lists, default_language=raw.get("default_language", "vi"),
         languages=languages, **questionnaire_kwargs,
     )
+
+
+def _tree(log: ProblemLog, raw: dict, family: Any, items: tuple[Item, ...]):
+    """Return the dimension tree; only a custom questionnaire without scores may have none."""
+    if "dimensions" in raw:
+        tree = read_tree(log, raw["dimensions"], items)
+        if tree is not None:
+            check_alternatives(log, tree, {i.code: i for i in items})
+        return tree
+    if family != "custom":
+        log.add("questionnaire", f"missing required key 'dimensions' (a {family} questionnaire has an index)")
+    for item in items:
+        if item.score is not None:
+            log.add(f"item '{item.code}'", "is scored, but the questionnaire has no 'dimensions' tree")
+    return None
 
 
 def _languages(log: ProblemLog, raw: dict) -> tuple[str, ...]:

@@ -48,7 +48,8 @@ def to_workbook(questionnaire: Questionnaire) -> Workbook:
     _survey_sheet(workbook.active, definition, languages, lists)
     _choices_sheet(workbook.create_sheet(CHOICES), definition, languages, lists)
     _settings_sheet(workbook.create_sheet(SETTINGS), definition, languages)
-    _dimensions_sheet(workbook.create_sheet(DIMENSIONS), definition, languages)
+    if "dimensions" in definition:
+        _dimensions_sheet(workbook.create_sheet(DIMENSIONS), definition, languages)
     return workbook
 
 
@@ -74,7 +75,7 @@ def _all_labels(definition: dict[str, Any]) -> Iterable[dict[str, str]]:
             yield from (item[key] for key in ("label", "hint", "constraint_message") if key in item)
             if isinstance(item.get("choices"), list):
                 yield from (choice["label"] for choice in item["choices"])
-    stack = [definition["dimensions"]]
+    stack = [definition["dimensions"]] if "dimensions" in definition else []
     while stack:
         node = stack.pop()
         yield node["label"]

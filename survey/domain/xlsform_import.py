@@ -2,9 +2,9 @@
 
 The workbook becomes a definition mapping (the same shape as a YAML definition) that
 ``build_questionnaire`` validates; its problems are reported with the sheet and row they come from.
-A form without hailong's extra columns imports with family ``custom`` but still needs a
-``hailong_dimensions`` sheet: every hailong questionnaire aggregates along a dimension tree whose leaves
-are fed by scored items, and inventing one would hide that choice from the form's authors.
+A form without hailong's extra columns imports with family ``custom`` and no index: hailong does not
+invent a dimension tree, which would hide that choice from the form's authors. A form that scores items
+or declares another family needs its ``hailong_dimensions`` sheet.
 """
 
 from __future__ import annotations
@@ -254,15 +254,11 @@ def _check_yes_no(list_name: str, list_rows: list[Row], log: ProblemLog) -> None
 
 
 def _dimensions(sheet: Sheet | None, log: ProblemLog, places: Places, reported: set[str]):
-    """Return the dimension tree from its sheet, or report that the sheet is missing."""
+    """Return the dimension tree from its sheet; without one the form has no index (family custom).
+
+    The schema then refuses the form if it declares another family or scores an item, and the message
+    tells the author to add a '{DIMENSIONS}' sheet.
+    """
     if sheet is None:
-        reported.add("dimensions")
-        log.add(
-            "", f"the workbook has no '{DIMENSIONS}' sheet: hailong needs the dimension tree its "
-            f"indices aggregate along. Add a '{DIMENSIONS}' sheet (columns code, parent, aggregate, "
-            "label::Vietnamese (vi), label::English (en), alternatives: one row per node, the root "
-            "first) and, on the survey sheet, each scored item's leaf in 'hailong_dimension' and its "
-            "rule in 'hailong_score' (see docs/questionnaires.md, section XLSForm)",
-        )
         return None
     return read_tree(sheet, log, places)

@@ -227,6 +227,23 @@ def test_scores_apply_the_rules(mini_file):
     assert q.item("overall").score.apply(None) is None
 
 
+def test_only_an_unscored_custom_questionnaire_may_have_no_index(raw):
+    raw.pop("dimensions")
+    with pytest.raises(QuestionnaireError) as info:
+        build_questionnaire(raw)
+    text = str(info.value)
+    assert "missing required key 'dimensions' (a sipas questionnaire has an index)" in text
+    assert "item 'overall': is scored, but the questionnaire has no 'dimensions' tree" in text
+    raw["family"] = "custom"
+    for section in raw["sections"]:
+        for item in section["items"]:
+            item.pop("score", None), item.pop("dimension", None)
+    q = build_questionnaire(raw)
+    assert q.dimensions is None
+    with pytest.raises(KeyError):
+        q.node("mini")
+
+
 def test_section_hint_is_optional_and_kept(raw):
     raw["sections"][1]["hint"] = {"vi": "Phần này hỏi về Ông/Bà", "en": "About you"}
     q = build_questionnaire(raw)

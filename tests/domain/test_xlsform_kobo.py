@@ -149,14 +149,12 @@ def test_kobo_codes_must_be_hailong_codes_unless_overridden(kobo_form):
     assert len(messages) == 2
 
 
-def test_kobo_form_without_a_dimension_tree_is_refused_with_guidance(tmp_path):
+def test_kobo_form_without_a_dimension_tree_imports_as_custom_without_index(tmp_path):
     path = write_form(tmp_path / "plain.xlsx", survey=kobo_survey(), choices=KOBO_CHOICES,
                       settings=KOBO_SETTINGS)
-    with pytest.raises(QuestionnaireError) as error:
-        import_xlsform(path, code="service-feedback", version="2026.1")
-    (problem,) = error.value.problems
-    assert "no 'hailong_dimensions' sheet" in problem.message
-    assert "hailong_dimension" in problem.message and "hailong_score" in problem.message
+    q = import_xlsform(path, code="service-feedback", version="2026.1").questionnaire
+    assert q.family == "custom" and q.dimensions is None
+    assert all(item.score is None for item in q.items)
 
 
 @pytest.mark.parametrize("header", [

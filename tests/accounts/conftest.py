@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -85,3 +86,42 @@ def world(app, monkeypatch) -> World:
         }
     monkeypatch.undo()
     return World(units, users)
+
+
+CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def _csrf_token(client, path: str = "/auth/login") -> str:
+    """Return the CSRF token of the client's session, read from a form page."""
+    return CSRF.search(client.get(path).get_data(as_text=True)).group(1)
+
+
+def _log_in(client, username: str, password: str = PASSWORD, **extra):
+    """Post the login form with its CSRF token and return the response."""
+    data = {"csrf_token": _csrf_token(client), "username": username, "password": password} | extra
+    return client.post("/auth/login", data=data)
+
+
+@pytest.fixture
+def login(client):
+    """Return a function that logs the test client in as the account of a role (None: stay anonymous)."""
+
+    def as_role(role: str | None):
+        if role is not None:
+            response = _log_in(client, role.replace("_", "."))
+            assert response.status_code == 302, response.get_data(as_text=True)
+        return client
+
+    return as_role
+
+
+@pytest.fixture
+def csrf_token():
+    """Return the function that reads a client's CSRF token from a form page."""
+    return _csrf_token
+
+
+@pytest.fixture
+def log_in():
+    """Return the function that posts the login form for a client."""
+    return _log_in

@@ -58,6 +58,9 @@ def configure_extensions(app: Flask) -> None:
     i18n.init_app(app)
     csrf.init_app(app)
     security.init_app(app)
+    from survey.web import auth
+
+    auth.init_app(app)
 
 
 def configure_blueprints(app: Flask) -> None:
@@ -73,3 +76,8 @@ def configure_blueprints(app: Flask) -> None:
 
     csrf.exempt(api)
     app.register_blueprint(api)
+    from survey.web.auth import bp as auth
+    from survey.web.admin import bp as admin
+
+    app.register_blueprint(auth)
+    app.register_blueprint(admin)

@@ -17,7 +17,12 @@ csrf = CSRFProtect()
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Create and configure an instance of the hailong application."""
-    app = Flask("survey", instance_relative_config=True, template_folder=templates_folder())
+    # The instance folder holds config.py, so it cannot come from the configuration itself.
+    instance = os.environ.get("HAILONG_INSTANCE_PATH")
+    app = Flask(
+        "survey", instance_relative_config=True, template_folder=templates_folder(),
+        instance_path=os.path.abspath(instance) if instance else None,
+    )
     configure_app(app, test_config)
     configure_extensions(app)
     configure_blueprints(app)

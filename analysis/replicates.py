@@ -173,7 +173,10 @@ class ReplicateDesign:
             rows = self._multipliers[np.unique(self._psu[inset])]
         if rows.size == 0:
             return 0.0
-        return float(np.linalg.matrix_rank(rows, tol=1e-5 * np.linalg.norm(rows, 2)) - 1)
+        gram = rows @ rows.T if rows.shape[0] <= rows.shape[1] else rows.T @ rows
+        eigenvalues = np.linalg.eigvalsh(gram)
+        # singular values above 1e-5 of the largest, as R's qr(tol = 1e-5) rank
+        return float(np.count_nonzero(eigenvalues > 1e-10 * eigenvalues[-1]) - 1)
 
     def replicate_totals(self, x: np.ndarray) -> np.ndarray:
         """Return the (R, m) replicate totals ``sum_i w_ir x_ij`` of the (n, m) array ``x``."""

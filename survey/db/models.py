@@ -6,10 +6,11 @@ from survey.db.cases import FeedbackCase  # noqa: F401  (feedback cases: issue 7
 from survey.db.organisation import Service, Unit, UnitPredecessor
 from survey.db.questionnaires import QuestionnaireVersion
 from survey.db.responses import Answer, CountedTransaction, PiiAnswer, Response, ResponseFlag
+from survey.db.targets import PublishedResult, Target
 from survey.db.volumes import TransactionVolume
 
 __all__ = [
-    "Answer", "Base", "CountedTransaction", "Credential", "PiiAnswer", "QuestionnaireVersion",
-    "RateLimitCounter", "Response", "ResponseFlag", "Service", "TransactionVolume", "Unit",
-    "UnitPredecessor", "User",
+    "Answer", "Base", "CountedTransaction", "Credential", "PiiAnswer", "PublishedResult",
+    "QuestionnaireVersion", "RateLimitCounter", "Response", "ResponseFlag", "Service", "Target",
+    "TransactionVolume", "Unit", "UnitPredecessor", "User",
 ]

@@ -6,6 +6,8 @@ import click
 from flask.cli import FlaskGroup
 
 from analysis.command import analyze
+from survey.cli_cases import cases
+from survey.cli_exports import export
 from survey.cli_questionnaire import questionnaire
 from survey.cli_setup import demo, init
 from survey.cli_volumes import volumes
@@ -29,6 +31,8 @@ cli.add_command(demo)
 cli.add_command(questionnaire)
 cli.add_command(volumes)
 cli.add_command(analyze)
+cli.add_command(export)
+cli.add_command(cases)
 
 
 def main() -> None:

@@ -29,13 +29,16 @@ def csv_lines(session: Session, request: ExportRequest) -> Iterator[str]:
         yield _take(buffer)
 
 
-def write_csv(session: Session, request: ExportRequest, path) -> int:
+def write_csv(session: Session, request: ExportRequest, path,
+              progress: Callable[[int], None] | None = None) -> int:
     """Write the export to ``path``; return the number of responses written."""
     written = -1
     with open(path, "w", encoding="utf-8", newline="") as handle:
         for line in csv_lines(session, request):
             handle.write(line)
             written += 1
+            if progress is not None and written:
+                progress(1)
     return written
 
 

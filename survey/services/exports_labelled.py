@@ -13,6 +13,7 @@ order the ``value_labels`` sheet of the XLSX export shows. Labels are in Vietnam
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 import pandas as pd
 import pyreadstat
@@ -28,7 +29,7 @@ SPSS_LABEL_LENGTH = 255
 
 
 def write_labelled(session: Session, request: ExportRequest, path, file_format: str,
-                   max_cells: int = MAX_CELLS) -> int:
+                   max_cells: int = MAX_CELLS, progress: Callable[[int], None] | None = None) -> int:
     """Write a .dta (``file_format`` "dta") or .sav ("sav") file; return the responses written."""
     layout = layout_for(session, request.code)
     total = count(session, request)
@@ -45,6 +46,8 @@ def write_labelled(session: Session, request: ExportRequest, path, file_format: 
     for row in iter_rows(session, request, layout):
         for name, value in zip(layout.names, row):
             data[name].append(codes[name].get(value) if name in codes and value is not None else value)
+        if progress is not None:
+            progress(1)
     frame = _frame(layout, data)
     names = stata_names(layout.names) if file_format == "dta" else dict(zip(layout.names, layout.names))
     frame = frame.rename(columns=names)

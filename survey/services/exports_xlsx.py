@@ -6,6 +6,8 @@ Sheets: ``responses`` (one row per response), ``variables`` (each column's label
 
 from __future__ import annotations
 
+from typing import Callable
+
 from openpyxl import Workbook
 from sqlalchemy.orm import Session
 
@@ -16,7 +18,8 @@ from survey.services.exports_layout import Layout
 MAX_ROWS = 1_048_575
 
 
-def write_xlsx(session: Session, request: ExportRequest, path) -> int:
+def write_xlsx(session: Session, request: ExportRequest, path,
+               progress: Callable[[int], None] | None = None) -> int:
     """Write the export to ``path`` (a temporary file for downloads); return the responses written."""
     layout = layout_for(session, request.code)
     total = count(session, request)
@@ -34,6 +37,8 @@ def write_xlsx(session: Session, request: ExportRequest, path) -> int:
     for row in iter_rows(session, request, layout):
         sheet.append(row)
         written += 1
+        if progress is not None:
+            progress(1)
     _write_labels(workbook, layout)
     workbook.save(path)
     return written

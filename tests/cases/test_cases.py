@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import ICT, PHONE
+from case_world import ICT, PHONE
 from sqlalchemy import func, select
 
 from survey.db.accounts import User

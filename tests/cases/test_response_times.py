@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import ICT
+from case_world import ICT
 from sqlalchemy import select
 
 from survey.db.accounts import User

@@ -88,7 +88,7 @@ def world(app, monkeypatch) -> World:
     return World(units, users)
 
 
-CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+CSRF = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
 
 
 def _csrf_token(client, path: str = "/auth/login") -> str:

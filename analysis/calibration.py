@@ -36,23 +36,15 @@ class CalibrationError(ValueError):
 def _apply(design, reweight, step=None):
     """Return ``design`` with weights ``reweight(w)``; replicate designs reweight every replicate.
 
-    ``step(new_weights)`` gives the calibration residual step of a :class:`Design`.
+    ``step(new_weights)`` gives the calibration residual step of a :class:`Design`; ``reweight``
+    is kept in its recipe so replicates made later repeat the calibration.
     """
     if isinstance(design, ReplicateDesign):
-        replicate = design.replicate_weights
-        columns = np.column_stack([reweight(replicate[:, r]) for r in range(design.replicates)])
-        return ReplicateDesign(
-            reweight(design.weights),
-            columns,
-            scale=design.scale,
-            rscales=design.rscales,
-            mse=design.mse,
-            method=design.method,
-        )
+        return design.reweighted(reweight)
     if not isinstance(design, Design):
         raise CalibrationError("calibration needs a Design or a ReplicateDesign")
     weights = reweight(design.weights)
-    return design.derive(weights, step(weights) if step is not None else None)
+    return design.derive(weights, step(weights) if step is not None else None, reweight)
 
 
 def _cells(design: Design, labels, population: dict, name: str) -> tuple[np.ndarray, np.ndarray]:
@@ -251,10 +243,14 @@ def rake(design, margins: dict, *, tol: float = 1e-8, max_iter: int = 100):
                 f"inconsistent margins: {name} sums to {size:g}, another margin to {first:g}"
             )
     cells = list(cells.values())
+
+    def reweight(w: np.ndarray) -> np.ndarray:
+        return _ipf(w, cells, tol, max_iter)[0]
+
     if isinstance(design, ReplicateDesign):
-        return _apply(design, lambda w: _ipf(w, cells, tol, max_iter)[0])
+        return _apply(design, reweight)
     weights, adjusted = _ipf(design.weights.copy(), cells, tol, max_iter)
-    return design.derive(weights, RakingStep(adjusted))
+    return design.derive(weights, RakingStep(adjusted), reweight)
 
 
 def _ipf(w: np.ndarray, cells: list, tol: float, max_iter: int):

@@ -88,6 +88,8 @@ class Design:
         self.stages = _build_stages(strata_codes, clusters, fpc, n)
         self.weights = _weights(weights, self.stages, len(fpc), n)
         self.steps: tuple = ()
+        self.recipe: tuple = ()
+        self.base_weights = self.weights
         self._check_lonely()
 
     def _check_lonely(self) -> None:
@@ -110,12 +112,17 @@ class Design:
             if not np.isfinite(stage.popsize).all():
                 return
 
-    def derive(self, weights: np.ndarray, step=None) -> Design:
-        """Return a copy with new weights and, optionally, one more calibration step."""
+    def derive(self, weights: np.ndarray, step=None, reweight=None) -> Design:
+        """Return a copy with new weights, one more calibration step and its reweighting function.
+
+        ``reweight(w) -> w*`` repeats the calibration on other weights (replicates); ``recipe``
+        keeps them in order and ``base_weights`` the weights before the first of them.
+        """
         other = object.__new__(Design)
         other.__dict__.update(self.__dict__)
         other.weights = _frozen(np.asarray(weights, dtype=float))
         other.steps = self.steps + ((step,) if step is not None else ())
+        other.recipe = self.recipe + ((reweight,) if reweight is not None else ())
         return other
 
     @property

@@ -39,7 +39,9 @@ class ReplicateDesign:
     mse : bool
         Centre the replicates on the full-sample estimate (True) or on their mean (False, R's default).
     multipliers : (P, R) array, optional
-        Replicate weight multipliers per PSU; row ``psu[i]`` multiplies ``weights[i]``.
+        Replicate weight multipliers per PSU; row ``psu[i]`` multiplies ``weights[i]``.  Given
+        together with ``replicate_weights`` (calibrated replicates), they only serve the degrees of
+        freedom, which calibration does not change.
     psu : (n,) int array, optional
         PSU code (0..P-1) of each row, with ``multipliers``.
     df : float, optional
@@ -68,23 +70,21 @@ class ReplicateDesign:
         self.n = self.weights.size
         if (self.weights < 0).any() or not np.isfinite(self.weights).all():
             raise DesignError("weights must be finite and not negative")
+        if replicate_weights is None and (multipliers is None or psu is None):
+            raise DesignError("give replicate_weights, or multipliers with psu")
+        self._full, self._multipliers, self._psu = None, None, None
         if replicate_weights is not None:
-            replicate_weights = np.asarray(replicate_weights, dtype=float)
-            if replicate_weights.ndim != 2 or replicate_weights.shape[0] != self.n:
+            self._full = np.asarray(replicate_weights, dtype=float)
+            if self._full.ndim != 2 or self._full.shape[0] != self.n:
                 raise DesignError(f"replicate weights must be an ({self.n}, R) array")
-            self._multipliers, self._psu, self._full = None, None, replicate_weights
-            count = replicate_weights.shape[1]
-        else:
-            if multipliers is None or psu is None:
-                raise DesignError("give replicate_weights, or multipliers with psu")
+        if multipliers is not None and psu is not None:
             self._multipliers = np.asarray(multipliers, dtype=float)
             self._psu = np.asarray(psu, dtype=np.int64)
-            self._full = None
             if self._multipliers.ndim != 2 or self._psu.shape != (self.n,):
                 raise DesignError("multipliers must be (P, R) and psu must give each row's PSU")
             if self._psu.min() < 0 or self._psu.max() >= self._multipliers.shape[0]:
                 raise DesignError("psu codes must index the rows of multipliers")
-            count = self._multipliers.shape[1]
+        count = (self._full if self._full is not None else self._multipliers).shape[1]
         self.scale = float(scale)
         self.rscales = np.ones(count) if rscales is None else np.asarray(rscales, dtype=float)
         if self.rscales.shape != (count,):
@@ -126,7 +126,10 @@ class ReplicateDesign:
         in each stratum ``m_h = n_h - 1`` PSUs are drawn with replacement, ``k_hi`` times each, and
         the multiplier is ``1 - l_h + l_h k_hi n_h / m_h`` with ``l_h = sqrt(1 - f_h)``;
         ``scale = 1 / (R - 1)``.  Random draws use ``numpy.random.default_rng(seed)``.
-        Calibration of ``design`` is not repeated in the replicates (as R ``as.svrepdesign``).
+        When ``design`` is calibrated (or trimmed), every replicate starts from the weights before
+        calibration times its multipliers and goes through the same calibration steps, so the
+        replicate variance reflects the calibration (R's ``calibrate(as.svrepdesign(...))``; R's
+        ``as.svrepdesign`` of a calibrated design would ignore it).
         """
         if method not in REPLICATE_METHODS:
             raise DesignError(
@@ -149,14 +152,34 @@ class ReplicateDesign:
             multipliers, scale, rscales = _bootstrap(
                 design, stage, count, np.random.default_rng(seed)
             )
+        replicate_weights = None
+        if design.recipe:
+            replicate_weights = design.base_weights[:, None] * multipliers[stage.unit]
+            for reweight in design.recipe:
+                replicate_weights = _each_column(reweight, replicate_weights)
         return cls(
             design.weights,
+            replicate_weights,
             scale=scale,
             rscales=rscales,
             mse=mse,
             multipliers=multipliers,
             psu=stage.unit,
             method=method,
+        )
+
+    def reweighted(self, reweight: Callable[[np.ndarray], np.ndarray]) -> ReplicateDesign:
+        """Return the design with ``reweight`` applied to the full-sample weights and every replicate."""
+        return ReplicateDesign(
+            reweight(self.weights),
+            _each_column(reweight, self.replicate_weights),
+            scale=self.scale,
+            rscales=self.rscales,
+            mse=self.mse,
+            multipliers=self._multipliers,
+            psu=self._psu,
+            df=self._df,
+            method=self.method,
         )
 
     def degrees_of_freedom(self, mask=None) -> float:
@@ -167,7 +190,7 @@ class ReplicateDesign:
 
     def _rank_df(self, mask: np.ndarray) -> float:
         inset = mask & (self.weights != 0)
-        if self._full is not None:
+        if self._multipliers is None:
             rows = self._full[inset]
         else:
             rows = self._multipliers[np.unique(self._psu[inset])]
@@ -213,6 +236,11 @@ class ReplicateDesign:
 
     def __repr__(self) -> str:
         return f"ReplicateDesign(n={self.n}, method={self.method!r}, replicates={self.replicates})"
+
+
+def _each_column(reweight, weights: np.ndarray) -> np.ndarray:
+    """Return ``reweight`` applied to every column of an (n, R) weight matrix."""
+    return np.column_stack([reweight(weights[:, r]) for r in range(weights.shape[1])])
 
 
 def _jk1(design: Design, stage):

@@ -352,3 +352,22 @@ def test_domains_of_calibrated_designs():
         ),
         "by sch.wide mean api00 poststratified dclus2",
     )
+
+
+def test_replicates_of_a_calibrated_design_repeat_the_calibration():
+    design, data = api_design("dclus1")
+    stype = data.stype.to_numpy()
+    margins = {"stype": (stype, STYPE), "sch.wide": (data["sch.wide"].to_numpy(), SCH_WIDE)}
+    api99 = {"api99": (as_float(data.api99), API99)}
+    cases = {
+        "jk1 poststratify mean api00 dclus1": poststratify(design, stype, STYPE),
+        "jk1 calibrate stype+api99 mean api00 dclus1": calibrate(
+            design, categorical={"stype": (stype, STYPE)}, numeric=api99
+        ),
+        "jk1 rake mean api00 dclus1": rake(design, margins, tol=1e-13, max_iter=500),
+    }
+    for key, calibrated in cases.items():
+        replicate = ReplicateDesign.from_design(calibrated, "jk1")
+        check(estimators.mean(replicate, as_float(data.api00)), key)
+        assert replicate.degrees_of_freedom() == 14
+        assert replicate.degrees_of_freedom((data.stype == "H").to_numpy()) == 7

@@ -6,6 +6,7 @@ import click
 from flask.cli import FlaskGroup
 
 from analysis.command import analyze
+from survey.cli_accounts import api_key, user
 from survey.cli_cases import cases
 from survey.cli_exports import export
 from survey.cli_questionnaire import questionnaire
@@ -33,6 +34,8 @@ cli.add_command(volumes)
 cli.add_command(analyze)
 cli.add_command(export)
 cli.add_command(cases)
+cli.add_command(user)
+cli.add_command(api_key)
 
 
 def main() -> None:

@@ -1,0 +1,1 @@
+"""Reporting: SQL aggregation of stored responses, then estimates through the analysis engine."""

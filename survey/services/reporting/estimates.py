@@ -1,0 +1,85 @@
+"""Estimates per group (child unit or service) through the analysis engine, after SQL aggregation."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+from sqlalchemy.orm import Session
+
+from analysis.design import Design
+from analysis.estimate import Estimate
+from analysis.indices import LinearIndex, estimate_index
+from analysis.summaries import rating_summary
+from survey.services.reporting.aggregate import rating_counts, score_matrix
+from survey.services.reporting.filters import Filters
+from survey.services.reporting.reach import Reach, reach_of
+from survey.services.reporting.structure import IndexStructure, load_structure
+
+TOTAL = "total"
+
+
+@dataclass(frozen=True)
+class Groups:
+    """Estimates of every index node for the whole selection and for each group."""
+
+    structure: IndexStructure
+    reach: Reach
+    total: dict[str, Estimate]
+    groups: dict[int, dict[str, Estimate]]
+
+
+def estimate_groups(session: Session, filters: Filters, by: str | None,
+                    structure: IndexStructure | None = None) -> Groups:
+    """Estimate the index for the filters' unit and, with ``by`` ('unit' or 'service'), per group.
+
+    ``by='unit'`` groups by the child of the chosen unit each response counts for (the unit itself
+    for responses made there directly); ``by='service'`` by service (-1: no service recorded).
+    """
+    structure = structure or load_structure(session, filters.index)
+    reach = reach_of(session, filters.unit_id)
+    if structure.kind.rating:
+        total, groups = _ratings(session, filters, reach, structure, by)
+    else:
+        total, groups = _indices(session, filters, reach, structure, by)
+    return Groups(structure, reach, total, groups)
+
+
+def _ratings(session, filters, reach, structure, by):
+    """Share satisfied with Wilson intervals from counts per (group, rating)."""
+    counts = rating_counts(session, filters, reach, structure, by or "unit")
+    merged: dict[tuple, int] = defaultdict(int)
+    for (key, rating), count in counts.items():
+        merged[(TOTAL, rating)] += count
+        if by == "unit":
+            merged[(reach.child_of(key), rating)] += count
+        elif by == "service":
+            merged[(-1 if key is None else key, rating)] += count
+    root = structure.nodes[0]
+    estimates = {est.domain["domain"]: est
+                 for est in rating_summary(merged, structure.satisfied)}
+    total = {root: estimates[TOTAL]} if TOTAL in estimates else {}
+    groups = {key: {root: est} for key, est in estimates.items() if key != TOTAL}
+    return total, groups
+
+
+def _indices(session, filters, reach, structure, by):
+    """Every node of the index by linearisation, respondents with equal weights (SRS)."""
+    matrix = score_matrix(session, filters, reach, structure)
+    if matrix.n == 0:
+        return {}, {}
+    spec = LinearIndex(structure.nodes, matrix.values, structure.coefficients,
+                       np.zeros(len(structure.nodes)), structure.items)
+    design = Design(n=matrix.n)
+    total = estimate_index(design, spec).nodes
+    if by is None:
+        return total, {}
+    if by == "unit":
+        keys = np.array([reach.child_of(int(unit_id)) for unit_id in matrix.unit_ids])
+    else:
+        keys = matrix.service_ids
+    groups = {}
+    for key in sorted(set(keys.tolist())):
+        groups[key] = estimate_index(design, spec, domain=keys == key).nodes
+    return total, groups

@@ -1,0 +1,101 @@
+"""The drill-down table: the chosen unit, then its child units (or, at a counter, its services)."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from survey.db.organisation import Service, Unit
+from survey.services.reporting.cells import Cell
+from survey.services.reporting.estimates import Groups, estimate_groups
+from survey.services.reporting.filters import Filters
+from survey.services.reporting.notes import notes_for
+from survey.services.reporting.structure import IndexStructure, load_structure
+from survey.services.volumes import Coverage, coverage
+
+NO_SERVICE = -1
+DIRECT = "tại chính đơn vị và đơn vị cũ đã sáp nhập / at the unit itself and merged predecessors"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the table: a unit or a service, its cells per index node, its coverage."""
+
+    key: int
+    label: str
+    cells: dict[str, Cell]
+    coverage: Coverage | None = None
+    drill_unit: int | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    """The chosen unit's total row and one row per child unit or service."""
+
+    filters: Filters
+    structure: IndexStructure
+    unit: Unit
+    by: str
+    total: Row
+    rows: tuple[Row, ...]
+    notes: tuple[str, ...]
+
+
+def sort_key(text: str) -> str:
+    """Sort Vietnamese names in Python, accents after their base letter (collations differ by engine)."""
+    return unicodedata.normalize("NFD", text.casefold()).replace("đ", "d~")
+
+
+def cells_of(structure: IndexStructure, estimates: dict) -> dict[str, Cell]:
+    """Wrap the estimates of every node as display cells."""
+    kind = structure.kind
+    return {node: Cell(estimate, kind.display_scale, kind.decimals) for node, estimate in estimates.items()}
+
+
+def drill_table(session: Session, filters: Filters) -> Table:
+    """Return the table for the filters' unit: its children, or its services when it has none."""
+    structure = load_structure(session, filters.index)
+    unit = session.get(Unit, filters.unit_id)
+    children = session.scalars(select(Unit).where(Unit.parent_id == unit.id)).all()
+    by = "unit" if children else "service"
+    groups = estimate_groups(session, filters, by, structure)
+    show_coverage = structure.kind.rating
+    total = Row(unit.id, unit.name_vi, cells_of(structure, groups.total),
+                _coverage(session, filters, groups, None, by) if show_coverage else None)
+    rows = [
+        Row(key, label, cells_of(structure, groups.groups.get(key, {})),
+            _coverage(session, filters, groups, key, by) if show_coverage else None,
+            key if by == "unit" and key != unit.id else None)
+        for key, label in _labels(session, unit, children, groups, by)
+    ]
+    rows.sort(key=lambda row: (row.key == unit.id, sort_key(row.label)))
+    return Table(filters, structure, unit, by, total, tuple(rows), notes_for(filters, structure))
+
+
+def _labels(session, unit, children, groups: Groups, by) -> list[tuple[int, str]]:
+    """Return (key, name) for every child unit (with data or not) or every service with data."""
+    if by == "unit":
+        labels = [(child.id, child.name_vi) for child in children]
+        if unit.id in groups.groups:
+            labels.append((unit.id, f"{unit.name_vi}: {DIRECT}"))
+        return labels
+    names = dict(session.execute(select(Service.id, Service.name_vi).where(
+        Service.id.in_([key for key in groups.groups if key != NO_SERVICE]))).all())
+    return [(key, names.get(key, "Không ghi thủ tục / no service recorded")) for key in groups.groups]
+
+
+def _coverage(session, filters: Filters, groups: Groups, key: int | None, by: str) -> Coverage:
+    """Return ratings and transactions for the total (key None), a child unit or a service."""
+    window = filters.window
+    reach = groups.reach
+    if key is None:
+        return coverage(session, reach.unit_ids, window.start, window.end, filters.service_id)
+    if by == "unit":
+        members = {u for u in reach.unit_ids if reach.child_of(u) == key}
+        return coverage(session, members, window.start, window.end, filters.service_id)
+    if key == NO_SERVICE:
+        return Coverage(0, 0)
+    return coverage(session, reach.unit_ids, window.start, window.end, key)

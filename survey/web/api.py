@@ -34,6 +34,7 @@ def post_responses():
     """Store one response, or a batch {"responses": [...]} with a result per response."""
     body = _json_body()
     caller = _caller()
+    _end_request_transaction()
     factory = current_app.extensions[database.EXTENSION][1]
     rules = IntegrityRules.from_config(current_app.config)
     if isinstance(body, dict) and set(body) == {"responses"}:
@@ -119,6 +120,15 @@ def _staff_user_id() -> int | None:
     except ValidationError:
         return None
     return getattr(current_user, "id", None)
+
+
+def _end_request_transaction() -> None:
+    """End the transaction the user loader may have opened on the request's session.
+
+    Each response is stored in a transaction of its own; on SQLite every transaction holds the write
+    lock (BEGIN IMMEDIATE), so one left open by the request would block them.
+    """
+    database.request_session().rollback()
 
 
 def _batch_result(index: int, payload: Any, result: Receipt | SubmissionError) -> dict[str, Any]:

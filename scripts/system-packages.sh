@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Install the Debian packages the tests need (PostgreSQL server, fonts), only when they are missing.
+# Install the Debian packages the tests need (PostgreSQL server, Chromium, fonts), only when they are missing.
 set -euo pipefail
 needed=()
 [ -x /usr/lib/postgresql/15/bin/pg_ctl ] || needed+=(postgresql)
+# Headless browser for tests/browser (Playwright drives it; never `playwright install`).
+[ -x /usr/bin/chromium ] || needed+=(chromium)
 if [ "${#needed[@]}" -gt 0 ]; then
     if [ "$(id -u)" != 0 ]; then
         echo "missing Debian packages: ${needed[*]} (run as root or install them)" >&2

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 import numpy as np
 from sqlalchemy import select
 
-from survey.db.accounts import User
 from survey.db.organisation import Service, Unit, UnitPredecessor
 from survey.db.questionnaires import QuestionnaireVersion
 from survey.db.responses import Answer, PiiAnswer, Response
@@ -25,9 +24,9 @@ from survey.resources import bundled_questionnaire_files
 from survey.services import questionnaires
 from survey.services.accounts import create_user
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 SIPAS_ITEMS = ("access_satisfaction", "procedures_satisfaction", "staff_satisfaction",
-               "result_satisfaction", "feedback_satisfaction")
+               "result_satisfaction", "feedback_satisfaction", "overall_satisfaction")
 PASSWORD = "mật-khẩu-thử-nghiệm-dài"
 
 

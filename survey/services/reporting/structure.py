@@ -128,3 +128,21 @@ def _fill(node: DimensionNode, siblings: int, column: dict, vectors: dict, depth
         total = total / len(children) / siblings
     vector += total
     return vector
+
+
+def alternative_structure(session: Session, index: str, code: str) -> IndexStructure:
+    """Return a declared alternative of an index (e.g. SIPAS 'overall_item') as a one-node structure."""
+    kind = INDEX_KINDS[index]
+    try:
+        _, questionnaire = questionnaires.get(session, kind.questionnaire)
+    except LookupError as error:
+        raise NoQuestionnaire(str(error)) from error
+    for node in questionnaire.dimensions.walk() if questionnaire.dimensions else ():
+        for alternative in node.alternatives:
+            if alternative.code == code:
+                items = alternative.items
+                factor = 100.0 if alternative.aggregate == "share" else 1.0
+                coefficients = np.full((1, len(items)), factor / len(items))
+                labels = {code: (alternative.label.get("vi"), alternative.label.get("en"))}
+                return IndexStructure(kind, (code,), labels, {code: 0}, tuple(items), coefficients)
+    raise NoQuestionnaire(f"{index} declares no alternative {code!r}")

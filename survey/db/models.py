@@ -4,6 +4,7 @@ from survey.db.accounts import Credential, RateLimitCounter, User
 from survey.db.base import Base
 from survey.db.cases import FeedbackCase  # noqa: F401  (feedback cases: issue 7)
 from survey.db.organisation import Service, Unit, UnitPredecessor
+from survey.db.qr import SpentQrToken
 from survey.db.questionnaires import QuestionnaireVersion
 from survey.db.responses import Answer, CountedTransaction, PiiAnswer, Response, ResponseFlag
 from survey.db.targets import PublishedResult, Target
@@ -11,6 +12,6 @@ from survey.db.volumes import TransactionVolume
 
 __all__ = [
     "Answer", "Base", "CountedTransaction", "Credential", "PiiAnswer", "PublishedResult",
-    "QuestionnaireVersion", "RateLimitCounter", "Response", "ResponseFlag", "Service", "Target",
+    "QuestionnaireVersion", "RateLimitCounter", "Response", "ResponseFlag", "Service", "SpentQrToken", "Target",
     "TransactionVolume", "Unit", "UnitPredecessor", "User",
 ]

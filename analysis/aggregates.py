@@ -88,7 +88,10 @@ def proportion_from_sums(
     ``p``, its variance and ``n`` (``n_eff = n/(n-1) p(1-p)/v``).
     """
     if ci == "likelihood":
-        raise ValueError("the likelihood interval needs the rows, not sums; use another method")
+        raise ValueError(
+            "khoảng likelihood cần dữ liệu từng dòng, không phải tổng; hãy dùng phương pháp khác / "
+            "the likelihood interval needs the rows, not sums; use another method"
+        )
     cells = _Cells(event_sums, weight_sums, rows, domain)
     result = _from_cells(cells, clusters, strata, fpc, lonely_psu, level, "t", target)
     if result.n == 0:
@@ -110,7 +113,10 @@ class _Cells:
         self.weights = np.asarray(weights, dtype=float)
         self.rows = np.asarray(rows, dtype=float)
         if not (self.sums.shape == self.weights.shape == self.rows.shape) or self.sums.ndim != 1:
-            raise ValueError("the sums, weight sums and row counts need one value per cell")
+            raise ValueError(
+                "tổng, tổng trọng số và số dòng cần một giá trị cho mỗi ô / "
+                "the sums, weight sums and row counts need one value per cell"
+            )
         self.mask = self.weights > 0
         if domain is not None:
             self.mask &= np.asarray(domain, dtype=bool)

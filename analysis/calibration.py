@@ -42,7 +42,10 @@ def _apply(design, reweight, step=None):
     if isinstance(design, ReplicateDesign):
         return design.reweighted(reweight)
     if not isinstance(design, Design):
-        raise CalibrationError("calibration needs a Design or a ReplicateDesign")
+        raise CalibrationError(
+            "hiệu chỉnh cần một Design hoặc ReplicateDesign / "
+            "calibration needs a Design or a ReplicateDesign"
+        )
     weights = reweight(design.weights)
     return design.derive(weights, step(weights) if step is not None else None, reweight)
 
@@ -59,21 +62,28 @@ def _cells(design: Design, labels, population: dict, name: str) -> tuple[np.ndar
         key = _plain(label)
         if key not in keys:
             raise CalibrationError(
+                f"{name}: nhóm {key!r} có trong mẫu nhưng không có trong biên tổng thể / "
                 f"{name}: category {key!r} is in the sample but not in the population margins"
             )
         totals[index] = float(population[keys[key]])
     if (totals < 0).any() or not np.isfinite(totals).all():
-        raise CalibrationError(f"{name}: population totals must be finite and not negative")
+        raise CalibrationError(
+            f"{name}: tổng tổng thể phải hữu hạn và không âm / "
+            f"{name}: population totals must be finite and not negative"
+        )
     present = {_plain(label) for label in uniques}
     for key, value in population.items():
         if _plain(key) not in present and float(value) > 0:
             raise CalibrationError(
-                f"{name}: category {_plain(key)!r} has population {float(value):g} but no sample rows (empty cell)"
+                f"{name}: nhóm {_plain(key)!r} có tổng thể {float(value):g} nhưng không có dòng "
+                f"mẫu nào (ô trống) / {name}: category {_plain(key)!r} has population "
+                f"{float(value):g} but no sample rows (empty cell)"
             )
     sample = np.bincount(codes, weights=design.weights, minlength=uniques.size)
     empty = (sample <= 0) & (totals > 0)
     if empty.any():
         raise CalibrationError(
+            f"{name}: nhóm {_plain(uniques[np.flatnonzero(empty)[0]])!r} có tổng trọng số bằng 0 / "
             f"{name}: category {_plain(uniques[np.flatnonzero(empty)[0]])!r} has zero weight"
         )
     return codes, totals
@@ -112,7 +122,9 @@ def _model(design: Design, categorical: dict, numeric: dict, population_size):
         size = margin_size if size is None else size
         if not math.isclose(margin_size, size, rel_tol=_CONSISTENT):
             raise CalibrationError(
-                f"inconsistent margins: {name} sums to {margin_size:g}, the population size is {size:g}"
+                f"biên không nhất quán: {name} có tổng {margin_size:g}, quy mô tổng thể là "
+                f"{size:g} / inconsistent margins: {name} sums to {margin_size:g}, the "
+                f"population size is {size:g}"
             )
         dummies = np.eye(cell_totals.size)[codes]
         first = 0 if position == 0 else 1
@@ -124,7 +136,10 @@ def _model(design: Design, categorical: dict, numeric: dict, population_size):
     for name, (values, population_total) in numeric.items():
         values = np.asarray(values, dtype=float)
         if values.shape != (design.n,) or not np.isfinite(values).all():
-            raise CalibrationError(f"{name}: needs one finite value per row")
+            raise CalibrationError(
+                f"{name}: cần một giá trị hữu hạn cho mỗi dòng / "
+                f"{name}: needs one finite value per row"
+            )
         columns.append(values)
         totals.append(float(population_total))
     return np.column_stack(columns), np.array(totals)
@@ -178,6 +193,7 @@ def _linear_g(X: np.ndarray, w: np.ndarray, totals: np.ndarray) -> np.ndarray:
         step = np.linalg.solve(X.T @ (X * w[:, None]), totals - X.T @ w)
     except np.linalg.LinAlgError:
         raise CalibrationError(
+            "các biến hiệu chỉnh cộng tuyến hoặc một nhóm không có trọng số / "
             "calibration variables are collinear or a category has no weight"
         ) from None
     return 1 + X @ step
@@ -185,7 +201,10 @@ def _linear_g(X: np.ndarray, w: np.ndarray, totals: np.ndarray) -> np.ndarray:
 
 def _bounded_g(X, w, totals, low: float, high: float) -> np.ndarray:
     if not low <= 1 <= high:
-        raise CalibrationError(f"calibration bounds ({low}, {high}) must contain 1")
+        raise CalibrationError(
+            f"giới hạn hiệu chỉnh ({low}, {high}) phải chứa 1 / "
+            f"calibration bounds ({low}, {high}) must contain 1"
+        )
     eta = np.zeros(X.shape[1])
     for _ in range(_BOUNDED_MAX_ITER):
         u = X @ eta
@@ -200,8 +219,10 @@ def _bounded_g(X, w, totals, low: float, high: float) -> np.ndarray:
             @ misfit
         )
     raise CalibrationError(
-        f"calibration within bounds ({low}, {high}) did not converge in {_BOUNDED_MAX_ITER} iterations; "
-        "widen the bounds"
+        f"hiệu chỉnh trong giới hạn ({low}, {high}) không hội tụ sau {_BOUNDED_MAX_ITER} vòng "
+        "lặp; hãy nới rộng giới hạn / "
+        f"calibration within bounds ({low}, {high}) did not converge in {_BOUNDED_MAX_ITER} "
+        "iterations; widen the bounds"
     )
 
 
@@ -231,7 +252,7 @@ def rake(design, margins: dict, *, tol: float = 1e-8, max_iter: int = 100):
     within the cells of each margin; Lumley 2010, section 7.3).
     """
     if not margins:
-        raise CalibrationError("rake() needs at least one margin")
+        raise CalibrationError("rake() cần ít nhất một biên / rake() needs at least one margin")
     cells = {
         name: _cells(design, labels, margin, name) for name, (labels, margin) in margins.items()
     }
@@ -240,6 +261,7 @@ def rake(design, margins: dict, *, tol: float = 1e-8, max_iter: int = 100):
     for name, size in sizes.items():
         if not math.isclose(size, first, rel_tol=_CONSISTENT):
             raise CalibrationError(
+                f"biên không nhất quán: {name} có tổng {size:g}, một biên khác có tổng {first:g} / "
                 f"inconsistent margins: {name} sums to {size:g}, another margin to {first:g}"
             )
     cells = list(cells.values())
@@ -271,6 +293,7 @@ def _ipf(w: np.ndarray, cells: list, tol: float, max_iter: int):
         if worst < tol:
             return w, tuple(adjusted)
     raise CalibrationError(
+        f"raking không hội tụ sau {max_iter} lượt (sai lệch tương đối lớn nhất {worst:.3g}) / "
         f"raking did not converge in {max_iter} passes (largest relative misfit {worst:.3g})"
     )
 
@@ -286,7 +309,10 @@ def trim(design, low: float, high: float, *, max_iter: int = 50):
     alone.  Calibration residuals of earlier steps stay in the variance.
     """
     if not low < high:
-        raise CalibrationError(f"trim bounds must satisfy low < high, got {low} and {high}")
+        raise CalibrationError(
+            f"giới hạn cắt trọng số phải thỏa low < high, nhận {low} và {high} / "
+            f"trim bounds must satisfy low < high, got {low} and {high}"
+        )
     return _apply(design, lambda w: _trimmed(w, low, high, max_iter))
 
 
@@ -300,9 +326,13 @@ def _trimmed(w: np.ndarray, low: float, high: float, max_iter: int) -> np.ndarra
         inside = sampled & ~outside
         if not inside.any():
             raise CalibrationError(
+                f"mọi trọng số đều nằm ngoài [{low:g}, {high:g}]; không thể đáp ứng giới hạn / "
                 f"every weight is outside [{low:g}, {high:g}]; the bounds cannot be met"
             )
         clipped = np.where(outside, np.clip(w, low, high), w)
         clipped[inside] += (w - clipped).sum() / np.count_nonzero(inside)
         w = clipped
-    raise CalibrationError(f"trimming to [{low:g}, {high:g}] did not settle in {max_iter} rounds")
+    raise CalibrationError(
+        f"cắt trọng số về [{low:g}, {high:g}] không ổn định sau {max_iter} vòng / "
+        f"trimming to [{low:g}, {high:g}] did not settle in {max_iter} rounds"
+    )

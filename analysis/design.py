@@ -19,13 +19,24 @@ def label_codes(labels, n: int, what: str) -> tuple[np.ndarray, np.ndarray]:
     """Return integer codes and the sorted distinct labels of an (n,) label array."""
     values = np.asarray(labels)
     if values.shape != (n,):
-        raise DesignError(f"{what} has {values.size} values, expected {n} (one per row)")
-    if values.dtype.kind == "f" and np.isnan(values).any():
-        raise DesignError(f"{what} has missing values")
-    if values.dtype.kind == "O" and any(v is None for v in values):
-        raise DesignError(f"{what} has missing values")
-    uniques, codes = np.unique(values, return_inverse=True)
+        raise DesignError(
+            f"{what} có {values.size} giá trị, cần {n} (mỗi dòng một giá trị) / "
+            f"{what} has {values.size} values, expected {n} (one per row)"
+        )
+    missing = values.dtype.kind == "f" and np.isnan(values).any()
+    if values.dtype.kind == "O":
+        missing = bool((np.equal(values, None) | np.not_equal(values, values)).any())
+    if missing:
+        raise DesignError(f"{what} có giá trị thiếu / {what} has missing values")
+    try:
+        uniques, codes = np.unique(values, return_inverse=True)
+    except TypeError:
+        uniques, codes = np.unique(values.astype(str), return_inverse=True)
     return codes.astype(np.int64), uniques
+
+
+def _plain(value):
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def nested_codes(parent: np.ndarray, child: np.ndarray) -> np.ndarray:
@@ -68,12 +79,14 @@ class Design:
     ):
         if lonely_psu not in LONELY_PSU:
             raise DesignError(
+                f"lonely_psu phải là một trong {', '.join(LONELY_PSU)}, không phải {lonely_psu!r} / "
                 f"lonely_psu must be one of {', '.join(LONELY_PSU)}, not {lonely_psu!r}"
             )
         clusters, fpc = list(clusters), list(fpc)
         n = _row_count(n, weights, strata, clusters, fpc)
         if len(fpc) > max(len(clusters), 1):
             raise DesignError(
+                f"có {len(fpc)} cột fpc cho {max(len(clusters), 1)} giai đoạn chọn mẫu / "
                 f"{len(fpc)} fpc columns given for {max(len(clusters), 1)} sampling stages"
             )
         self.n = n
@@ -100,12 +113,16 @@ class Design:
             if lonely.any():
                 where = int(np.flatnonzero(lonely)[0])
                 if number == 1:
-                    label = self.strata_labels[where]
+                    label = _plain(self.strata_labels[where])
                     raise DesignError(
+                        f"tầng {label!r} chỉ có một PSU; hãy chọn lonely_psu remove, adjust, "
+                        "average hoặc certainty, hoặc gộp tầng / "
                         f"stratum {label!r} has only one PSU; choose lonely_psu "
                         "remove, adjust, average or certainty, or merge strata"
                     )
                 raise DesignError(
+                    f"một nhóm ở giai đoạn {number} chỉ có một đơn vị được chọn và không phải "
+                    "tổng điều tra; hãy chọn tùy chọn lonely_psu khác / "
                     f"a stage-{number} unit group has only one sampled unit and no census; "
                     "choose another lonely_psu option"
                 )
@@ -188,11 +205,17 @@ def _row_count(n, weights, strata, clusters, fpc) -> int:
             if n is None:
                 n = size
             elif size != n:
-                raise DesignError(f"design arrays have different lengths ({size} and {n})")
+                raise DesignError(
+                    f"các mảng của thiết kế có độ dài khác nhau ({size} và {n}) / "
+                    f"design arrays have different lengths ({size} and {n})"
+                )
     if n is None:
-        raise DesignError("give n, weights, strata, clusters or fpc so the number of rows is known")
+        raise DesignError(
+            "hãy cho n, trọng số, tầng, cụm hoặc fpc để biết số dòng / "
+            "give n, weights, strata, clusters or fpc so the number of rows is known"
+        )
     if n < 1:
-        raise DesignError("a design needs at least one row")
+        raise DesignError("thiết kế cần ít nhất một dòng / a design needs at least one row")
     return int(n)
 
 
@@ -222,9 +245,15 @@ def _population_sizes(fpc: list, n: int) -> list[tuple[np.ndarray, bool]]:
     for number, values in enumerate(fpc, start=1):
         values = np.asarray(values, dtype=float)
         if values.shape != (n,):
-            raise DesignError(f"fpc at stage {number} has {values.size} values, expected {n}")
+            raise DesignError(
+                f"fpc ở giai đoạn {number} có {values.size} giá trị, cần {n} / "
+                f"fpc at stage {number} has {values.size} values, expected {n}"
+            )
         if not np.isfinite(values).all() or (values <= 0).any():
-            raise DesignError(f"fpc at stage {number} must be positive and not missing")
+            raise DesignError(
+                f"fpc ở giai đoạn {number} phải dương và không được thiếu / "
+                f"fpc at stage {number} must be positive and not missing"
+            )
         arrays.append(values)
     if not arrays:
         return []
@@ -232,6 +261,7 @@ def _population_sizes(fpc: list, n: int) -> list[tuple[np.ndarray, bool]]:
     as_counts = bool((every >= 1).all())
     if not as_counts and (every > 1).any():
         raise DesignError(
+            "fpc phải toàn là số đơn vị tổng thể (>= 1) hoặc toàn là tỷ lệ chọn mẫu (<= 1) / "
             "fpc must be all population counts (>= 1) or all sampling fractions (<= 1)"
         )
     return [(values, as_counts) for values in arrays]
@@ -241,12 +271,17 @@ def _group_popsize(fpc: tuple[np.ndarray, bool], group, n_groups, n_units, numbe
     values, as_counts = fpc
     first = values[_first_of_group(group, n_groups)]
     if not np.allclose(values, first[group], rtol=1e-12, atol=0):
-        raise DesignError(f"fpc at stage {number} varies within a stratum or unit")
+        raise DesignError(
+            f"fpc ở giai đoạn {number} thay đổi trong cùng một tầng hoặc đơn vị / "
+            f"fpc at stage {number} varies within a stratum or unit"
+        )
     popsize = first if as_counts else n_units / first
     too_small = popsize < n_units * (1 - 1e-12)
     if too_small.any():
         g = int(np.flatnonzero(too_small)[0])
         raise DesignError(
+            f"fpc ở giai đoạn {number} nhỏ hơn mẫu: tổng thể {popsize[g]:g}, đã chọn "
+            f"{int(n_units[g])} đơn vị / "
             f"fpc at stage {number} is smaller than the sample: population {popsize[g]:g}, "
             f"{int(n_units[g])} units sampled"
         )
@@ -259,6 +294,7 @@ def _weights(weights, stages: Sequence[Stage], n_fpc: int, n: int) -> np.ndarray
             return _frozen(np.ones(n))
         if n_fpc < len(stages):
             raise DesignError(
+                "hãy cho trọng số, hoặc fpc cho mọi giai đoạn để suy ra trọng số / "
                 "give weights, or an fpc for every stage so the weights follow from it"
             )
         probability = np.ones(n)
@@ -267,12 +303,18 @@ def _weights(weights, stages: Sequence[Stage], n_fpc: int, n: int) -> np.ndarray
         return _frozen(1.0 / probability)
     values = np.asarray(weights, dtype=float)
     if values.shape != (n,):
-        raise DesignError(f"weights have {values.size} values, expected {n}")
-    if not np.isfinite(values).all():
-        raise DesignError("weights must not be missing or infinite")
-    if (values < 0).any():
         raise DesignError(
-            f"weights must not be negative (row {int(np.flatnonzero(values < 0)[0])})"
+            f"trọng số có {values.size} giá trị, cần {n} / weights have {values.size} values, "
+            f"expected {n}"
+        )
+    if not np.isfinite(values).all():
+        raise DesignError(
+            "trọng số không được thiếu hoặc vô hạn / weights must not be missing or infinite"
+        )
+    if (values < 0).any():
+        row = int(np.flatnonzero(values < 0)[0])
+        raise DesignError(
+            f"trọng số không được âm (dòng {row}) / weights must not be negative (row {row})"
         )
     return _frozen(values)
 

@@ -30,7 +30,10 @@ def _domain_mask(design, domain, *columns: np.ndarray) -> np.ndarray:
         np.ones(design.n, dtype=bool) if domain is None else np.asarray(domain, dtype=bool).copy()
     )
     if mask.shape != (design.n,):
-        raise ValueError(f"domain mask has {mask.size} values, the design has {design.n} rows")
+        raise ValueError(
+            f"miền có {mask.size} giá trị, thiết kế có {design.n} dòng / "
+            f"domain mask has {mask.size} values, the design has {design.n} rows"
+        )
     for column in columns:
         mask &= ~np.isnan(column)
     return mask
@@ -39,7 +42,10 @@ def _domain_mask(design, domain, *columns: np.ndarray) -> np.ndarray:
 def _column(values, design, what: str) -> np.ndarray:
     column = np.asarray(values, dtype=float)
     if column.shape != (design.n,):
-        raise ValueError(f"{what} has {column.size} values, the design has {design.n} rows")
+        raise ValueError(
+            f"{what} có {column.size} giá trị, thiết kế có {design.n} dòng / "
+            f"{what} has {column.size} values, the design has {design.n} rows"
+        )
     return column
 
 
@@ -116,7 +122,10 @@ def _finish(
 
 def _check_ci(ci: str) -> str:
     if ci not in ("t", "z"):
-        raise ValueError(f"interval {ci!r} is for proportions; means, totals and ratios use t or z")
+        raise ValueError(
+            f"khoảng {ci!r} dành cho tỷ lệ; trung bình, tổng và tỷ số dùng t hoặc z / "
+            f"interval {ci!r} is for proportions; means, totals and ratios use t or z"
+        )
     return ci
 
 
@@ -182,7 +191,10 @@ def proportion(design, event, *, domain=None, level=0.95, ci="beta", target="") 
     y = _column(event, design, "event")
     observed = y[~np.isnan(y)]
     if not np.isin(observed, (0.0, 1.0)).all():
-        raise ValueError("a proportion needs a 0/1 (or boolean) event; nan marks a missing value")
+        raise ValueError(
+            "tỷ lệ cần biến sự kiện 0/1 (hoặc đúng/sai); nan là giá trị thiếu / "
+            "a proportion needs a 0/1 (or boolean) event; nan marks a missing value"
+        )
     mask = _domain_mask(design, domain, y)
     if not mask.any() or not design.weights[mask].sum() > 0:
         return _empty("proportion", target, level, ci, math.nan)
@@ -282,7 +294,7 @@ def by(design, estimator, groups: dict[str, np.ndarray], *args, **kw) -> list[Es
     belong to no group.
     """
     if not groups:
-        raise ValueError("by() needs at least one grouping column")
+        raise ValueError("by() cần ít nhất một cột nhóm / by() needs at least one grouping column")
     extra = kw.pop("domain", None)
     base = np.ones(design.n, dtype=bool) if extra is None else np.asarray(extra, dtype=bool)
     names = list(groups)
@@ -291,6 +303,7 @@ def by(design, estimator, groups: dict[str, np.ndarray], *args, **kw) -> list[Es
         values = np.asarray(groups[name])
         if values.shape != (design.n,):
             raise ValueError(
+                f"nhóm {name!r} có {values.size} giá trị, thiết kế có {design.n} dòng / "
                 f"group {name!r} has {values.size} values, the design has {design.n} rows"
             )
         present = _present(values)

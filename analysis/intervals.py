@@ -27,8 +27,7 @@ def t_quantile(df: float, level: float) -> float:
 
     Returns nan when ``df <= 0`` or is nan: no interval can be formed from no degrees of freedom.
     """
-    if not 0 < level < 1:
-        raise ValueError(f"level must be between 0 and 1, not {level}")
+    _check_level(level)
     if math.isnan(df) or df <= 0:
         return math.nan
     if math.isinf(df):
@@ -138,11 +137,12 @@ def proportion_interval(
     logit, xlogit, likelihood and asin fall back to Clopper-Pearson with the actual ``n`` (NCHS),
     and wilson uses the actual ``n``; ``fell_back`` is then True.
     """
-    if not 0 < level < 1:
-        raise ValueError(f"level must be between 0 and 1, not {level}")
+    _check_level(level)
     if method not in PROPORTION_METHODS:
         raise ValueError(
-            f"unknown proportion interval {method!r}; use one of {', '.join(PROPORTION_METHODS)}"
+            f"không có khoảng tin cậy {method!r} cho tỷ lệ; hãy dùng một trong "
+            f"{', '.join(PROPORTION_METHODS)} / unknown proportion interval {method!r}; use one of "
+            f"{', '.join(PROPORTION_METHODS)}"
         )
     se = math.sqrt(variance) if variance >= 0 else math.nan
     if method in ("mean", "t", "z"):
@@ -176,6 +176,14 @@ def proportion_interval(
     low = float(stats.beta.ppf(alpha / 2, n_star * p, n_star * (1 - p) + 1))
     high = float(stats.beta.ppf(1 - alpha / 2, n_star * p + 1, n_star * (1 - p)))
     return low, high, False
+
+
+def _check_level(level: float) -> None:
+    if not 0 < level < 1:
+        raise ValueError(
+            f"mức tin cậy phải nằm giữa 0 và 1, không phải {level} / "
+            f"level must be between 0 and 1, not {level}"
+        )
 
 
 def _expit(x: float) -> float:

@@ -92,7 +92,10 @@ def likelihood_interval(
     z_values = np.array([point[1] for point in points])
     grid, fitted = fmm_spline(b_values, z_values, 3 * b_values.size)
     low, high = _approx(fitted, grid, np.array([cut, -cut]))
-    return 1 / (1 + math.exp(-low)), 1 / (1 + math.exp(-high))
+    # a profile that never reaches the cutoff (tiny df, huge design effect) leaves that side open
+    low_p = 0.0 if math.isnan(low) else 1 / (1 + math.exp(-low))
+    high_p = 1.0 if math.isnan(high) else 1 / (1 + math.exp(-high))
+    return low_p, high_p
 
 
 def _model_information(y: np.ndarray, prior: np.ndarray) -> float:

@@ -69,7 +69,9 @@ class ReplicateDesign:
         self.weights = np.array(weights, dtype=float)
         self.n = self.weights.size
         if (self.weights < 0).any() or not np.isfinite(self.weights).all():
-            raise DesignError("weights must be finite and not negative")
+            raise DesignError(
+                "trọng số phải hữu hạn và không âm / weights must be finite and not negative"
+            )
         if replicate_weights is None and (multipliers is None or psu is None):
             raise DesignError("give replicate_weights, or multipliers with psu")
         self._full, self._multipliers, self._psu = None, None, None
@@ -133,11 +135,15 @@ class ReplicateDesign:
         """
         if method not in REPLICATE_METHODS:
             raise DesignError(
-                f"replicate method must be one of {', '.join(REPLICATE_METHODS)}, not {method!r}"
+                f"phương pháp lặp phải là một trong {', '.join(REPLICATE_METHODS)}, không phải "
+                f"{method!r} / replicate method must be one of {', '.join(REPLICATE_METHODS)}, "
+                f"not {method!r}"
             )
         stage = design.stages[0]
         if method != "bootstrap" and stage.unit_group.size > MAX_JACKKNIFE_PSU:
             raise DesignError(
+                f"jackknife cần một bản lặp cho mỗi PSU ({stage.unit_group.size}); trên "
+                f"{MAX_JACKKNIFE_PSU} PSU hãy dùng bootstrap hoặc khai báo cụm của thiết kế / "
                 f"the jackknife needs one replicate per PSU ({stage.unit_group.size}); above "
                 f"{MAX_JACKKNIFE_PSU} PSUs use the bootstrap or give the design its clusters"
             )
@@ -148,7 +154,9 @@ class ReplicateDesign:
         else:
             count = _DEFAULT_BOOTSTRAP if replicates is None else int(replicates)
             if count < 2:
-                raise DesignError("the bootstrap needs at least 2 replicates")
+                raise DesignError(
+                    "bootstrap cần ít nhất 2 bản lặp / the bootstrap needs at least 2 replicates"
+                )
             multipliers, scale, rscales = _bootstrap(
                 design, stage, count, np.random.default_rng(seed)
             )
@@ -245,10 +253,13 @@ def _each_column(reweight, weights: np.ndarray) -> np.ndarray:
 
 def _jk1(design: Design, stage):
     if design.has_strata:
-        raise DesignError("JK1 is for unstratified designs; use jkn for a stratified design")
+        raise DesignError(
+            "JK1 dành cho thiết kế không phân tầng; thiết kế phân tầng hãy dùng jkn / "
+            "JK1 is for unstratified designs; use jkn for a stratified design"
+        )
     n = stage.unit_group.size
     if n < 2:
-        raise DesignError("the jackknife needs at least two PSUs")
+        raise DesignError("jackknife cần ít nhất hai PSU / the jackknife needs at least two PSUs")
     multipliers = np.full((n, n), n / (n - 1))
     np.fill_diagonal(multipliers, 0.0)
     return multipliers, float(stage.correction[0] * (n - 1) / n), np.ones(n)
@@ -276,7 +287,10 @@ def _jkn(design: Design, stage):
         columns.extend(block.T)
         rscales.extend([correction[h] * (n_h - 1) / n_h] * n_h)
     if not columns:
-        raise DesignError("every stratum was sampled completely: there is no sampling variance")
+        raise DesignError(
+            "mọi tầng đều được điều tra toàn bộ: không có sai số chọn mẫu / "
+            "every stratum was sampled completely: there is no sampling variance"
+        )
     scale = n_psu / len(columns) if design.lonely_psu == "average" and len(columns) < n_psu else 1.0
     return np.array(columns).T, scale, np.array(rscales)
 

@@ -49,6 +49,7 @@ def rating_summary(
     for (key, rating), count in counts.items():
         if count < 0 or int(count) != count:
             raise ValueError(
+                f"số lượt của {key!r}, mức {rating!r} phải là số nguyên >= 0, không phải {count} / "
                 f"count for {key!r}, rating {rating!r} must be a whole number >= 0, not {count}"
             )
         x, n = totals.get(key, (0, 0))

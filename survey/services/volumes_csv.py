@@ -5,7 +5,13 @@ from __future__ import annotations
 import csv
 import io
 
-from survey.services.volumes import Problem, VolumeImportError, VolumeRow, parse_day, parse_processed
+from survey.services.volumes import (
+    Problem,
+    VolumeImportError,
+    VolumeRow,
+    parse_day,
+    parse_processed,
+)
 
 COLUMNS = ("unit_code", "service_code", "day", "processed")
 

@@ -6,7 +6,12 @@ from flask import Blueprint, jsonify, request
 
 from survey.services import credentials
 from survey.services.volumes import (
-    Problem, VolumeImportError, VolumeRow, import_rows, parse_day, parse_processed,
+    Problem,
+    VolumeImportError,
+    VolumeRow,
+    import_rows,
+    parse_day,
+    parse_processed,
 )
 from survey.web.database import request_session
 

@@ -15,7 +15,7 @@ from survey.web.database import session_scope
 
 def _response(version_id, unit_id, service_id, day, channel="kiosk", counted=True):
     """Return a stored-response row (only the columns coverage reads matter)."""
-    moment = dt.datetime.combine(day, dt.time(3, 0), tzinfo=dt.timezone.utc)
+    moment = dt.datetime.combine(day, dt.time(3, 0), tzinfo=dt.UTC)
     return Response(
         uuid=str(uuid.uuid4()), payload_hash="0" * 64, questionnaire_version_id=version_id,
         channel=channel, link_kind="poster" if channel == "qr" else None, unit_id=unit_id,

@@ -255,7 +255,9 @@ def test_jackknife_refuses_too_many_psus():
 
 
 def test_cluster_labels_nest_within_strata():
-    design = Design(strata=np.array(["a", "a", "b", "b", "b"]), clusters=[np.array([1, 2, 1, 2, 2])])
+    design = Design(
+        strata=np.array(["a", "a", "b", "b", "b"]), clusters=[np.array([1, 2, 1, 2, 2])]
+    )
     assert design.degrees_of_freedom() == 2  # four PSUs in two strata, not two PSUs
     assert len(set(design.psu)) == 4 and list(design.strata) == [0, 0, 1, 1, 1]
     assert "psu=4" in repr(design)

@@ -100,8 +100,10 @@ def build_structure(kind: IndexKind, questionnaire: Questionnaire) -> IndexStruc
     labels = {node.code: (node.label.get("vi"), node.label.get("en")) for node in root.walk()}
     rating_item, satisfied = None, ()
     if kind.rating:
+        # A rating index is one share (the rated item): only its overall node is estimated.
         rating_item = items[0]
         satisfied = tuple(questionnaire.item(rating_item).score.satisfied)
+        nodes = nodes[:1]
     return IndexStructure(kind, nodes, labels, depths, items,
                           np.vstack([vectors[node] for node in nodes]), rating_item, satisfied)
 

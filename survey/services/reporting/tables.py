@@ -55,12 +55,15 @@ def cells_of(structure: IndexStructure, estimates: dict) -> dict[str, Cell]:
     return {node: Cell(estimate, kind.display_scale, kind.decimals) for node, estimate in estimates.items()}
 
 
-def drill_table(session: Session, filters: Filters) -> Table:
-    """Return the table for the filters' unit: its children, or its services when it has none."""
+def drill_table(session: Session, filters: Filters, by: str | None = None) -> Table:
+    """Return the table for the filters' unit: its children, or its services when it has none.
+
+    ``by='service'`` asks for the services even when the unit has children.
+    """
     structure = load_structure(session, filters.index)
     unit = session.get(Unit, filters.unit_id)
     children = session.scalars(select(Unit).where(Unit.parent_id == unit.id)).all()
-    by = "unit" if children else "service"
+    by = by or ("unit" if children else "service")
     groups = estimate_groups(session, filters, by, structure)
     show_coverage = structure.kind.rating
     total = Row(unit.id, unit.name_vi, cells_of(structure, groups.total),

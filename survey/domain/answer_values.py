@@ -141,7 +141,7 @@ def _decimal(item: Item, raw: Any) -> Any:
     return _within_bounds(item, number)
 
 
-def _within_bounds(item: Item, number: int | float) -> Any:
+def _within_bounds(item: Item, number: float) -> Any:
     """Return ``number`` if it lies within min/max (and a storable integer range), else a problem."""
     low, high = item.min, item.max
     if item.type == "integer":

@@ -18,9 +18,10 @@ Expression semantics are those of docs/expressions.md.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 from survey.domain.answer_values import AnswerProblem, is_unanswered, read_value
 from survey.domain.expressions import evaluate, truthy

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -25,18 +26,34 @@ from survey.domain.answers import AnswersInvalid, CheckedAnswers, check_answers
 from survey.domain.periods import local_date
 from survey.services import units
 from survey.services.submission_channels import (
-    Caller, ChannelAuth, Flag, authenticate, register_channel_authenticator,
+    Caller,
+    ChannelAuth,
+    Flag,
+    authenticate,
+    register_channel_authenticator,
 )
 from survey.services.submission_errors import SubmissionError
 from survey.services.submission_flags import (
-    IntegrityRules, burst_flag, claim_transaction, opening_hours_flag, transaction_counted,
+    IntegrityRules,
+    burst_flag,
+    claim_transaction,
+    opening_hours_flag,
+    transaction_counted,
 )
 from survey.services.submission_payload import Submission, parse
 from survey.services.submission_versions import published_row, questionnaire_of
 
 __all__ = [
-    "BATCH_MAX", "CLOCK_SKEW", "Caller", "IntegrityRules", "Receipt", "SubmissionError", "submit",
-    "submit_batch", "submit_one", "register_channel_authenticator",
+    "BATCH_MAX",
+    "CLOCK_SKEW",
+    "Caller",
+    "IntegrityRules",
+    "Receipt",
+    "SubmissionError",
+    "register_channel_authenticator",
+    "submit",
+    "submit_batch",
+    "submit_one",
 ]
 
 BATCH_MAX = 500

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from typing import Any, Mapping
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -29,7 +30,6 @@ from survey.domain import opening_hours
 from survey.domain.periods import LOCAL_ZONE
 from survey.services import units
 from survey.services.submission_channels import Flag
-
 
 
 @dataclass(frozen=True)

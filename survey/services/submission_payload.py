@@ -7,8 +7,9 @@ import hashlib
 import json
 import re
 import uuid as uuid_module
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from survey.db.organisation import CHANNELS
 from survey.services.submission_errors import SubmissionError
@@ -196,7 +197,7 @@ def _timestamp(payload: Mapping[str, Any], field: str, *, required: bool) -> dt.
         moment = None
     if moment is None or moment.tzinfo is None or moment.utcoffset() is None:
         raise SubmissionError("invalid_timestamp", f"({field})", f"({field})", field=field)
-    return moment.astimezone(dt.timezone.utc)
+    return moment.astimezone(dt.UTC)
 
 
 def _text(payload: Mapping[str, Any], field: str, *, required: bool) -> str | None:

@@ -14,7 +14,12 @@ from flask_wtf.csrf import ValidationError, validate_csrf
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from survey.services.submission import (
-    Caller, IntegrityRules, Receipt, SubmissionError, submit_batch, submit_one,
+    Caller,
+    IntegrityRules,
+    Receipt,
+    SubmissionError,
+    submit_batch,
+    submit_one,
 )
 from survey.services.submission_payload import payload_uuid
 from survey.services.submission_versions import published_row

@@ -17,7 +17,7 @@ from survey.domain.loader import load_file
 from survey.services import credentials, questionnaires
 from survey.web.database import session_scope
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 # Monday 2 March 2026, 10:00 in Asia/Ho_Chi_Minh: inside the opening hours below.
 NOW = dt.datetime(2026, 3, 2, 3, 0, tzinfo=UTC)
 HOURS = {

@@ -10,8 +10,8 @@ import pytest
 from flask_login import LoginManager, login_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
-
 from submission_world import ANSWERS, payload, row_counts
+
 from survey.db.accounts import User
 from survey.db.responses import Response
 from survey.domain.document import from_document
@@ -21,7 +21,7 @@ from survey.web.database import request_session, session_scope
 
 def live(**changes) -> dict:
     """Return a payload for counter K02 (no opening hours) submitted a minute ago by the real clock."""
-    submitted = dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=1)
+    submitted = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
     return payload(**{"unit": "K02", "started_at": ..., "submitted_at": submitted.isoformat(), **changes})
 
 
@@ -106,7 +106,7 @@ def test_too_large_body(app, client, world):
 
 
 def test_clock_skew_by_the_server_clock(client, world):
-    ahead = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=10)).isoformat()
+    ahead = (dt.datetime.now(dt.UTC) + dt.timedelta(minutes=10)).isoformat()
     assert_error(post(client, live(submitted_at=ahead), world.kiosk_other), 422, "clock_skew")
 
 
@@ -120,7 +120,7 @@ def test_batch_reports_each_response(client, world):
     good = live()
     post(client, good, world.kiosk_other)
     bad = live(answers={**ANSWERS, "age": 12})
-    fresh = live(submitted_at=(dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=5)).isoformat())
+    fresh = live(submitted_at=(dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)).isoformat())
     before = row_counts(client.application)
     response = post(client, {"responses": [fresh, bad, good, "x"]}, world.kiosk_other)
     assert response.status_code == 200
@@ -145,7 +145,7 @@ def test_batch_limits(client, world):
 
 
 def test_batch_of_500(client, world):
-    start = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=3)
+    start = dt.datetime.now(dt.UTC) - dt.timedelta(days=3)
     bodies = [live(submitted_at=(start + dt.timedelta(minutes=3 * k)).isoformat()) for k in range(500)]
     response = post(client, {"responses": bodies}, world.kiosk_other)
     assert {r["http_status"] for r in response.get_json()["results"]} == {201}

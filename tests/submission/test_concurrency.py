@@ -10,8 +10,8 @@ import threading
 from collections import Counter
 
 from sqlalchemy import func, select
-
 from submission_world import NOW, payload, row_counts
+
 from survey.db.responses import CountedTransaction, Response
 from survey.services import submission
 from survey.services.submission import Caller, submit_one
@@ -118,10 +118,10 @@ def test_two_threads_sending_the_same_response_store_it_once(app, world, monkeyp
     for body in spaced(5):
         receipts = [None, None]
 
-        def send(index: int) -> None:
+        def send(index: int, body: dict, receipts: list) -> None:
             receipts[index] = submit_one(factory, body, Caller(token=world.kiosk), now=NOW)
 
-        threads = [threading.Thread(target=send, args=(i,)) for i in range(2)]
+        threads = [threading.Thread(target=send, args=(i, body, receipts)) for i in range(2)]
         for thread in threads:
             thread.start()
         for thread in threads:

@@ -7,8 +7,8 @@ import json
 
 import pytest
 from sqlalchemy import select
-
 from submission_world import ANSWERS, payload, row_counts
+
 from survey.db.organisation import Unit
 from survey.db.responses import CountedTransaction, Response, ResponseFlag
 from survey.services import credentials
@@ -16,7 +16,7 @@ from survey.services.submission import Caller, IntegrityRules, submit
 from survey.services.submission_channels import _AUTHENTICATORS, ChannelAuth
 from survey.web.database import session_scope
 
-LATER = dt.datetime(2026, 3, 20, tzinfo=dt.timezone.utc)  # server time, after every rating below
+LATER = dt.datetime(2026, 3, 20, tzinfo=dt.UTC)  # server time, after every rating below
 
 
 def at(local: str, **changes) -> dict:
@@ -144,7 +144,7 @@ def test_rapid_repeat_from_one_device(app, world):
 
 def test_burst_of_identical_ratings(app, world):
     kiosk = Caller(token=world.kiosk)
-    start = dt.datetime(2026, 3, 2, 3, 0, tzinfo=dt.timezone.utc)
+    start = dt.datetime(2026, 3, 2, 3, 0, tzinfo=dt.UTC)
     flags = []
     for k in range(7):  # every 20 s; the 3rd differs, so identical ratings number 1, 2, -, 3, 4, 5, 6
         answers = {**ANSWERS, "overall": 4} if k == 2 else ANSWERS
@@ -156,13 +156,13 @@ def test_burst_of_identical_ratings(app, world):
 
 def test_identical_ratings_spread_beyond_the_window_are_no_burst(app, world):
     kiosk = Caller(token=world.kiosk)
-    start = dt.datetime(2026, 3, 2, 3, 0, tzinfo=dt.timezone.utc)
+    start = dt.datetime(2026, 3, 2, 3, 0, tzinfo=dt.UTC)
     flags = []
     for k in range(6):  # every 30 s: the 120 s window ending at the 5th (both ends included) holds 5
         body = payload(started_at=..., submitted_at=(start + dt.timedelta(seconds=30 * k)).isoformat())
         flags.append(send(app, body, kiosk).flags)
     assert flags == [(), (), (), (), ("burst",), ("burst",)]
-    start = dt.datetime(2026, 3, 3, 3, 0, tzinfo=dt.timezone.utc)
+    start = dt.datetime(2026, 3, 3, 3, 0, tzinfo=dt.UTC)
     for k in range(6):  # every 31 s: never more than 4 within 120 s
         body = payload(started_at=..., submitted_at=(start + dt.timedelta(seconds=31 * k)).isoformat())
         assert send(app, body, kiosk).flags == ()
@@ -173,7 +173,7 @@ def test_thresholds_come_from_configuration(app, world):
     assert rules == IntegrityRules(repeat_seconds=1.0, burst_count=3)
     assert IntegrityRules.from_config({}) == IntegrityRules()
     kiosk = Caller(token=world.kiosk)
-    start = dt.datetime(2026, 3, 2, 3, 0, tzinfo=dt.timezone.utc)
+    start = dt.datetime(2026, 3, 2, 3, 0, tzinfo=dt.UTC)
     flags = [
         send(app, payload(started_at=..., submitted_at=(start + dt.timedelta(seconds=2 * k)).isoformat()),
              kiosk, rules).flags

@@ -6,8 +6,8 @@ import hashlib
 import json
 
 import pytest
-
 from submission_world import payload
+
 from survey.services.submission_errors import SubmissionError
 from survey.services.submission_payload import content_hash, parse, payload_uuid
 

@@ -7,13 +7,17 @@ import json
 
 import pytest
 from sqlalchemy import select
-
 from submission_world import ANSWERS, NOW, payload, row_counts
+
 from survey.db.accounts import Credential
 from survey.db.responses import Answer, PiiAnswer, Response
 from survey.services import credentials
 from survey.services.submission import (
-    Caller, SubmissionError, register_channel_authenticator, submit, submit_one,
+    Caller,
+    SubmissionError,
+    register_channel_authenticator,
+    submit,
+    submit_one,
 )
 from survey.services.submission_channels import _AUTHENTICATORS, ChannelAuth
 from survey.web.database import session_scope
@@ -64,7 +68,7 @@ def test_local_date_is_the_day_in_vietnam(app, world):
     with session_scope(app) as session:
         response = session.scalars(select(Response)).one()
         assert response.local_date == dt.date(2026, 3, 2)
-        assert response.submitted_at == dt.datetime(2026, 3, 1, 18, 30, tzinfo=dt.timezone.utc)
+        assert response.submitted_at == dt.datetime(2026, 3, 1, 18, 30, tzinfo=dt.UTC)
 
 
 def test_personal_data_is_stored_apart_and_removed_from_the_raw_json(app, world):

@@ -9,7 +9,9 @@ from analysis.command import analyze
 from survey.cli_accounts import api_key, user
 from survey.cli_cases import cases
 from survey.cli_exports import export
+from survey.cli_qr import qr
 from survey.cli_questionnaire import questionnaire
+from survey.cli_reports import report
 from survey.cli_setup import demo, init
 from survey.cli_volumes import volumes
 
@@ -36,6 +38,8 @@ cli.add_command(export)
 cli.add_command(cases)
 cli.add_command(user)
 cli.add_command(api_key)
+cli.add_command(report)
+cli.add_command(qr)
 
 
 def main() -> None:

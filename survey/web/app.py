@@ -86,3 +86,8 @@ def configure_blueprints(app: Flask) -> None:
 
     app.register_blueprint(auth)
     app.register_blueprint(admin)
+    from survey.web.analyst import bp as analyst
+    from survey.web.public import bp as public
+
+    app.register_blueprint(analyst)
+    app.register_blueprint(public)

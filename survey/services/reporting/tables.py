@@ -28,7 +28,7 @@ class Row:
     label: str
     cells: dict[str, Cell]
     coverage: Coverage | None = None
-    drill_unit: int | None = None
+    drill_code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -66,12 +66,13 @@ def drill_table(session: Session, filters: Filters, by: str | None = None) -> Ta
     by = by or ("unit" if children else "service")
     groups = estimate_groups(session, filters, by, structure)
     show_coverage = structure.kind.rating
+    codes = {child.id: child.code for child in children}
     total = Row(unit.id, unit.name_vi, cells_of(structure, groups.total),
                 _coverage(session, filters, groups, None, by) if show_coverage else None)
     rows = [
         Row(key, label, cells_of(structure, groups.groups.get(key, {})),
             _coverage(session, filters, groups, key, by) if show_coverage else None,
-            key if by == "unit" and key != unit.id else None)
+            codes.get(key) if by == "unit" else None)
         for key, label in _labels(session, unit, children, groups, by)
     ]
     rows.sort(key=lambda row: (row.key == unit.id, sort_key(row.label)))

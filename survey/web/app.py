@@ -91,3 +91,9 @@ def configure_blueprints(app: Flask) -> None:
 
     app.register_blueprint(analyst)
     app.register_blueprint(public)
+    from kiosk.admin import bp as kiosk_admin
+    from kiosk.blueprint import bp as kiosk
+
+    csrf.exempt(kiosk)
+    app.register_blueprint(kiosk)
+    app.register_blueprint(kiosk_admin)

@@ -12,11 +12,16 @@ import shutil
 import threading
 from pathlib import Path
 
+from dataclasses import dataclass
+
 import pytest
 from werkzeug.serving import make_server
 
 from survey.db import migrate
+from survey.domain.loader import load_file
+from survey.services import accounts, credentials, kiosks, organisation, questionnaires
 from survey.web.app import create_app
+from survey.web.database import session_scope
 
 CHROMIUM = os.environ.get("HAILONG_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -25,6 +30,8 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+KIOSK_QUESTIONNAIRE = Path(__file__).resolve().parents[2] / "questionnaires" / "kiosk" / "2026.1.yaml"
+STAFF_PASSWORD = "mật-khẩu-thử-nghiệm-2026"
 
 
 def pytest_collection_modifyitems(items) -> None:
@@ -37,7 +44,7 @@ def pytest_collection_modifyitems(items) -> None:
 @pytest.fixture(scope="session")
 def browser():
     """Launch one headless Chromium for the whole session."""
-    if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
+    if shutil.which(CHROMIUM) is None:
         pytest.skip(f"{CHROMIUM} is missing: run scripts/system-packages.sh")
     from playwright.sync_api import sync_playwright
 
@@ -83,14 +90,17 @@ class LiveServer:
 
 
 @pytest.fixture
-def live_app(tmp_path):
-    """Return an application on a fresh, migrated SQLite file."""
+def live_app(request, tmp_path):
+    """Return an application on a fresh, migrated SQLite file; ``@pytest.mark.config(...)`` adds settings."""
+    marker = request.node.get_closest_marker("config")
     application = create_app({
         "TESTING": True,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'kiosk.db'}",
         "SECRET_KEY": "browser-test-secret",
         "SESSION_COOKIE_SECURE": False,
-        "WTF_CSRF_ENABLED": False,
+        "KIOSK_THANKS_SECONDS": 1.5,
+        "KIOSK_POLL_SECONDS": 0.5,
+        **(marker.kwargs if marker else {}),
     })
     migrate.upgrade(application.extensions["hailong.db"][0])
     yield application
@@ -119,3 +129,46 @@ def context(browser):
 def page(context):
     """Return a page in a fresh context."""
     return context.new_page()
+
+
+@dataclass(frozen=True)
+class KioskWorld:
+    """A centre with two counters, two services, the published kiosk questionnaire and one kiosk."""
+
+    units: dict[str, int]
+    kiosk_id: int
+    pairing_code: str
+    api_client: str
+    pin: str = "2468"
+
+
+@pytest.fixture
+def kiosk_world(live_app) -> KioskWorld:
+    """Create the units, services, staff, an API key and a kiosk waiting to be paired."""
+    with session_scope(live_app) as session:
+        province = organisation.create_unit(session, code="P01", kind="province", name_vi="Tỉnh Thử",
+                                            name_en="Test Province")
+        commune = organisation.create_unit(session, code="C01", kind="commune", name_vi="Xã Hòa Bình",
+                                           name_en="Hoa Binh Commune", parent_id=province.id)
+        centre = organisation.create_unit(
+            session, code="S01", kind="service_centre", name_vi="Bộ phận Một cửa xã Hòa Bình",
+            name_en="Hoa Binh one-stop centre", parent_id=commune.id,
+        )
+        counters = [
+            organisation.create_unit(session, code=f"K0{n}", kind="counter", name_vi=f"Quầy số {n}",
+                                     name_en=f"Counter {n}", parent_id=centre.id)
+            for n in (1, 2)
+        ]
+        organisation.create_service(session, code="1.000894", field="ho_tich", name_vi="Đăng ký khai sinh",
+                                    name_en="Birth registration")
+        organisation.create_service(session, code="2.000815", field="chung_thuc",
+                                    name_vi="Chứng thực bản sao từ bản chính",
+                                    name_en="Certified copy from the original")
+        questionnaires.load(session, load_file(KIOSK_QUESTIONNAIRE))
+        questionnaires.publish(session, "kiosk", "2026.1")
+        accounts.create_user(session, username="quanly", display_name="Quản lý", password=STAFF_PASSWORD,
+                             role="unit_manager", unit_id=commune.id)
+        code = kiosks.create(session, "Kiosk sảnh chính", centre.id, "2468")
+        api_client = credentials.issue(session, "api_client", "Phần mềm một cửa", province.id).token
+        units = {u.code: u.id for u in (province, commune, centre, *counters)}
+        return KioskWorld(units, code.kiosk.id, code.code, api_client)

@@ -1,0 +1,109 @@
+"""The kiosk page, its service worker, and the JSON endpoints a paired kiosk and integrations call.
+
+Device endpoints take ``Authorization: Bearer <kiosk token>``; the push endpoint takes an API client
+key. Nothing here reads a cookie, so the blueprint is exempt from CSRF.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, render_template, request, send_from_directory
+
+from survey.services import kiosk_pushes, kiosks, ratelimit
+from survey.services.kiosk_config import KioskSettings, device_config
+from survey.services.questionnaires import VersionNotFound
+from survey.web.database import request_session
+
+bp = Blueprint("kiosk", __name__, url_prefix="/kiosk", static_folder="static")
+
+PAIRING_ATTEMPTS = 10
+PAIRING_WINDOW_SECONDS = 900
+STATUS = {"invalid_credential": 401, "credential_revoked": 403, "forbidden": 403, "unknown_kiosk": 404,
+          "rate_limited": 429, "no_questionnaire": 503}
+
+
+@bp.get("/")
+def app_shell():
+    """Serve the kiosk's single page (the service worker caches it for offline use)."""
+    return render_template("kiosk/app.html")
+
+
+@bp.get("/sw.js")
+def service_worker():
+    """Serve the service worker from /kiosk/ so that its scope is the kiosk."""
+    response = send_from_directory(bp.static_folder, "js/sw.js", max_age=0)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.post("/api/pair")
+def pair():
+    """Exchange a one-time pairing code for a device token."""
+    session = request_session()
+    address = (request.remote_addr or "unknown")[:64]
+    decision = ratelimit.hit(session, f"kiosk-pair:{address}", PAIRING_ATTEMPTS, PAIRING_WINDOW_SECONDS)
+    session.commit()
+    if not decision.allowed:
+        raise kiosks.KioskError("rate_limited", "Thử quá nhiều lần, xin đợi ít phút.",
+                                "Too many attempts, please wait a few minutes.")
+    kiosk, token = kiosks.pair(session, str((request.get_json(silent=True) or {}).get("code", "")))
+    session.commit()
+    return jsonify({"token": token, "kiosk": {"id": kiosk.id, "name": kiosk.name}}), 201
+
+
+@bp.get("/api/config")
+def config():
+    """Return the paired kiosk's unit, services, settings and questionnaire."""
+    session = request_session()
+    kiosk = kiosks.for_token(session, _bearer())
+    settings = KioskSettings.from_config(current_app.config)
+    try:
+        body = device_config(session, kiosk, settings)
+    except VersionNotFound:
+        raise kiosks.KioskError("no_questionnaire", "Chưa có phiếu đánh giá được ban hành.",
+                                "No kiosk questionnaire has been published.") from None
+    session.commit()
+    response = jsonify(body)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/api/next")
+def next_transaction():
+    """Hand the kiosk the oldest transaction pushed to it, if any."""
+    session = request_session()
+    kiosk = kiosks.for_token(session, _bearer())
+    entry = kiosk_pushes.take(session, kiosk)
+    session.commit()
+    return jsonify({"push": entry})
+
+
+@bp.post("/api/push")
+def push():
+    """Let an integration push "transaction T, service S, counter C" to a kiosk in its scope."""
+    session = request_session()
+    credential_id, scope = kiosk_pushes.api_client_scope(session, _bearer())
+    body = request.get_json(silent=True) or {}
+    kiosk_id = body.get("kiosk")
+    if not isinstance(kiosk_id, int) or isinstance(kiosk_id, bool):
+        raise kiosks.KioskError("unknown_kiosk", "Không có kiosk này.", "No such kiosk.", "kiosk")
+    entry = kiosk_pushes.push(
+        session, kiosk_id, str(body.get("transaction_ref") or ""), service_code=body.get("service"),
+        counter_code=body.get("counter"), scope_unit_id=scope, credential_id=credential_id,
+    )
+    session.commit()
+    return jsonify({"id": entry.id, "expires_at": entry.expires_at.isoformat()}), 201
+
+
+@bp.errorhandler(kiosks.KioskError)
+def refused(error: kiosks.KioskError):
+    """Answer a refused kiosk request with a JSON error in Vietnamese and English."""
+    request_session().rollback()
+    body = {"error": {"code": error.code, "field": error.field,
+                      "message": {"vi": error.message_vi, "en": error.message_en}}}
+    return jsonify(body), STATUS.get(error.code, 400)
+
+
+def _bearer() -> str | None:
+    """Return the bearer token of the request, if any."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None

@@ -1,0 +1,69 @@
+"""Steps shared by the kiosk browser tests: pair, rate, and read what the server stored."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+from survey.db.responses import Response, ResponseFlag
+from survey.web.database import session_scope
+
+SHORT = 10_000  # ms: the longest a kiosk step may take on a loaded 2-core machine
+
+
+def open_kiosk(page, server, query: str = "") -> None:
+    """Open the kiosk page and wait until its script has started."""
+    page.goto(f"{server.url}/kiosk/{query}")
+    page.wait_for_selector("#screen-loading", state="hidden", timeout=SHORT)
+
+
+def pair(page, server, code: str) -> None:
+    """Pair the kiosk with a one-time code and wait for the welcome screen."""
+    open_kiosk(page, server)
+    page.fill("#pair-code", code)
+    page.click("#pair-form button[type=submit]")
+    page.wait_for_selector("#screen-welcome", state="visible", timeout=SHORT)
+
+
+def shot(page, artifacts: Path, name: str) -> None:
+    """Save a screenshot of the current screen as a test artifact."""
+    page.screenshot(path=str(artifacts / f"{name}.png"))
+
+
+def rate(page, value: int, *, service: str | None = None, problems=(), comment: str = "",
+         callback: str = "no", phone: str = "") -> None:
+    """Go through one rating from the welcome screen to the thank-you screen."""
+    page.click("#start")
+    if page.is_visible("#screen-service"):
+        page.click(f"#service-list [data-value='{service}']" if service else "#service-skip")
+    page.click(f".face[data-value='{value}']")
+    if value <= 3:
+        for problem in problems:
+            page.click(f"#problem-list [data-value='{problem}']")
+        if comment:
+            page.fill("#comment", comment)
+        page.click("#problems-next")
+    page.click(f"#callback-{callback}")
+    if callback == "yes":
+        page.fill("#phone", phone)
+        page.click("#phone-send")
+    page.wait_for_selector("#screen-thanks", state="visible", timeout=SHORT)
+
+
+def wait_queue_empty(page) -> None:
+    """Wait until the kiosk says nothing is waiting to be sent."""
+    page.wait_for_selector("#status[data-queue='0']", state="attached", timeout=SHORT * 2)
+
+
+def stored(app) -> list[dict]:
+    """Return the stored responses with their answers, flags and counted state, oldest first."""
+    with session_scope(app) as session:
+        rows = session.scalars(select(Response).order_by(Response.id)).all()
+        flags = session.execute(select(ResponseFlag.response_id, ResponseFlag.flag)).all()
+        return [
+            {"uuid": r.uuid, "channel": r.channel, "unit_id": r.unit_id, "service_id": r.service_id,
+             "transaction_ref": r.transaction_ref, "counted": r.counted, "status": r.status,
+             "raw": r.raw_json, "flags": sorted(f for rid, f in flags if rid == r.id)}
+            for r in rows
+        ]

@@ -7,6 +7,7 @@ The stored form is ``{"mon": [["07:30", "11:30"], ["13:30", "17:00"]], ...}`` in
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Mapping
 
@@ -52,7 +53,7 @@ def _check_day(day: str, intervals: Intervals) -> Intervals:
                 day, f"Giờ mở cửa {start} phải trước giờ đóng cửa {end}.",
                 f"Opening time {start} must be before closing time {end}.",
             )
-    for (_, end), (start, _) in zip(ordered, ordered[1:]):
+    for (_, end), (start, _) in itertools.pairwise(ordered):
         if start < end:
             raise OpeningHoursError(
                 day, f"Các khoảng giờ chồng lên nhau ({start} trước {end}).",

@@ -142,10 +142,10 @@ def create_unit(
     valid_from: dt.date | None = None, valid_to: dt.date | None = None,
 ) -> Unit:
     """Create a unit under ``parent_id`` after checking its code, kind, parent, hours and dates."""
-    unit = _apply_unit(session, Unit(), dict(
-        code=code, kind=kind, name_vi=name_vi, name_en=name_en, parent_id=parent_id,
-        opening_hours=opening_hours, valid_from=valid_from, valid_to=valid_to,
-    ))
+    unit = _apply_unit(session, Unit(), {
+        "code": code, "kind": kind, "name_vi": name_vi, "name_en": name_en, "parent_id": parent_id,
+        "opening_hours": opening_hours, "valid_from": valid_from, "valid_to": valid_to,
+    })
     session.add(unit)
     session.flush()
     return unit
@@ -158,10 +158,10 @@ def update_unit(
 ) -> Unit:
     """Replace a unit's attributes; its children must still fit under its (possibly new) kind."""
     unit = get_unit(session, unit_id)
-    _apply_unit(session, unit, dict(
-        code=code, kind=kind, name_vi=name_vi, name_en=name_en, parent_id=parent_id,
-        opening_hours=opening_hours, valid_from=valid_from, valid_to=valid_to,
-    ))
+    _apply_unit(session, unit, {
+        "code": code, "kind": kind, "name_vi": name_vi, "name_en": name_en, "parent_id": parent_id,
+        "opening_hours": opening_hours, "valid_from": valid_from, "valid_to": valid_to,
+    })
     for child in unit.children:
         if kind not in PARENT_KINDS[child.kind]:
             raise OrganisationError(
@@ -288,9 +288,9 @@ def create_service(
     active: bool = True,
 ) -> Service:
     """Add an administrative procedure to the catalogue."""
-    service = _apply_service(session, Service(), dict(
-        code=code, field=field, name_vi=name_vi, name_en=name_en, active=active
-    ))
+    service = _apply_service(session, Service(), {
+        "code": code, "field": field, "name_vi": name_vi, "name_en": name_en, "active": active
+    })
     session.add(service)
     session.flush()
     return service
@@ -304,9 +304,9 @@ def update_service(
     service = session.get(Service, service_id)
     if service is None:
         raise OrganisationError("unknown_service", "Không có thủ tục này.", "No such service.")
-    _apply_service(session, service, dict(
-        code=code, field=field, name_vi=name_vi, name_en=name_en, active=active
-    ))
+    _apply_service(session, service, {
+        "code": code, "field": field, "name_vi": name_vi, "name_en": name_en, "active": active
+    })
     session.flush()
     return service
 

@@ -68,12 +68,12 @@ class UnitForm(FlaskForm):
             except opening_hours.OpeningHoursError as error:
                 raise OrganisationError("invalid_opening_hours", error.message_vi, error.message_en,
                                         field.name) from error
-        return dict(
-            code=self.code.data, kind=self.kind.data, name_vi=self.name_vi.data,
-            name_en=self.name_en.data, parent_id=self.parent_id.data,
-            opening_hours=hours if any(hours.values()) else None,
-            valid_from=self.valid_from.data, valid_to=self.valid_to.data,
-        )
+        return {
+            "code": self.code.data, "kind": self.kind.data, "name_vi": self.name_vi.data,
+            "name_en": self.name_en.data, "parent_id": self.parent_id.data,
+            "opening_hours": hours if any(hours.values()) else None,
+            "valid_from": self.valid_from.data, "valid_to": self.valid_to.data,
+        }
 
 
 class PredecessorForm(FlaskForm):

@@ -28,8 +28,8 @@ def _form(service: Service | None) -> ServiceForm:
 def _save(form: ServiceForm, service: Service | None):
     """Create or update the service from a valid form; return a redirect, or None after an error."""
     session = request_session()
-    values = dict(code=form.code.data, field=form.field.data, name_vi=form.name_vi.data,
-                  name_en=form.name_en.data, active=form.active.data)
+    values = {"code": form.code.data, "field": form.field.data, "name_vi": form.name_vi.data,
+                  "name_en": form.name_en.data, "active": form.active.data}
     try:
         if service is None:
             org.create_service(session, **values)

@@ -8,7 +8,13 @@ from flask_babel import lazy_gettext as _l
 from survey.db.organisation import Unit
 from survey.services import organisation as org
 from survey.services.units import subtree_ids
-from survey.web.admin_forms import ConfirmForm, PredecessorForm, UnitForm, attach_error, unit_choices
+from survey.web.admin_forms import (
+    ConfirmForm,
+    PredecessorForm,
+    UnitForm,
+    attach_error,
+    unit_choices,
+)
 from survey.web.auth import require_in_scope, scope_unit_id
 from survey.web.database import request_session
 

@@ -9,7 +9,13 @@ from wtforms.fields.choices import SelectChoice
 from survey.db.accounts import ROLES, User
 from survey.services import accounts
 from survey.services import organisation as org
-from survey.web.admin_forms import PasswordForm, UserCreateForm, UserEditForm, attach_error, unit_choices
+from survey.web.admin_forms import (
+    PasswordForm,
+    UserCreateForm,
+    UserEditForm,
+    attach_error,
+    unit_choices,
+)
 from survey.web.auth import acting_user, bilingual, scope_unit_id
 from survey.web.database import request_session
 

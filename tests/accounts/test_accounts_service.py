@@ -13,7 +13,7 @@ from survey.services import accounts
 from survey.services.login import LoginLimits, login
 from survey.web.database import session_scope
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 PASSWORD = "mat-khau-dai-du-10"  # the accounts of the world fixture (conftest.py)
 
 

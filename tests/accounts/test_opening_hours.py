@@ -48,7 +48,7 @@ def test_is_open_includes_opening_and_excludes_closing_minute():
     hours = {"mon": [["07:30", "11:30"], ["13:30", "17:00"]]}
     monday = dt.datetime(2026, 11, 23)  # a Monday
     assert monday.weekday() == 0
-    at = lambda h, m, s=0: monday.replace(hour=h, minute=m, second=s)  # noqa: E731
+    at = lambda h, m, s=0: monday.replace(hour=h, minute=m, second=s)
     assert not oh.is_open(hours, at(7, 29, 59))
     assert oh.is_open(hours, at(7, 30))
     assert oh.is_open(hours, at(11, 29, 59))

@@ -12,7 +12,7 @@ from survey.db.accounts import RateLimitCounter
 from survey.services import ratelimit
 from survey.web.database import session_scope
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 # 1_000_020 is a multiple of 60, so this moment lies 30 s into a one-minute window.
 NOW = dt.datetime.fromtimestamp(1_000_050, UTC)
 
@@ -81,7 +81,7 @@ def test_concurrent_workers_count_every_hit(app):
             for _ in range(per_thread):
                 with session_scope(app) as session:
                     results.append(ratelimit.hit(session, "burst", limit, 3600, NOW).allowed)
-        except BaseException as error:  # reported below: a thread's exception is otherwise lost
+        except Exception as error:  # noqa: BLE001 - reported below, a thread's exception is otherwise lost
             errors.append(error)
 
     pool = [threading.Thread(target=worker) for _ in range(threads)]

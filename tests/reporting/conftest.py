@@ -1,31 +1,87 @@
-"""Fixtures of the reporting tests: the world, logged-in clients."""
+"""Fixtures of the reporting tests: one world per module and engine (SQLite file and PostgreSQL).
+
+Building the world takes seconds, so it is built once per test module and engine; tests that change
+it (targets, publication) undo what they did or use units no other test reads.
+"""
 
 from __future__ import annotations
 
+import os
+import re
+import sys
+from pathlib import Path
+
 import pytest
-from reporting_world import PASSWORD, World, build
+from sqlalchemy import text
 
-from survey.web.database import session_scope
+sys.path.insert(0, str(Path(__file__).parent))
+
+from reporting_world import PASSWORD, World, build  # noqa: E402
+
+from survey.db import migrate  # noqa: E402
+from survey.db.engine import make_engine  # noqa: E402
+from survey.web.app import create_app  # noqa: E402
+from survey.web.database import session_scope  # noqa: E402
+
+POSTGRES_URL = os.environ.get("HAILONG_TEST_POSTGRES_URL")
+
+
+def _empty_postgres() -> str:
+    """Empty the test PostgreSQL database and return its URL."""
+    engine = make_engine(POSTGRES_URL)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    return POSTGRES_URL
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def rapp(request, tmp_path_factory):
+    """Return an application on a migrated database holding the reporting world."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('reporting') / 'hailong.db'}"
+    elif not POSTGRES_URL:
+        pytest.skip("HAILONG_TEST_POSTGRES_URL is not set: run the suite with scripts/test.sh")
+    else:
+        url = _empty_postgres()
+    application = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test-secret"})
+    migrate.upgrade(application.extensions["hailong.db"][0])
+    with session_scope(application) as session:
+        application.config["TEST_WORLD"] = build(session)
+    yield application
+    application.extensions["hailong.db"][0].dispose()
 
 
 @pytest.fixture
-def world(app) -> World:
-    """Build the reporting world in the test database."""
-    with session_scope(app) as session:
-        return build(session)
+def world(rapp) -> World:
+    """Return the ids of the module's world."""
+    return rapp.config["TEST_WORLD"]
 
 
 @pytest.fixture
-def login(client):
-    """Return a function that logs ``username`` in on the test client."""
+def rclient(rapp):
+    """Return a fresh test client (not logged in)."""
+    return rapp.test_client()
+
+
+CSRF = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_token(client, path: str = "/auth/login") -> str:
+    """Return the CSRF token of a form on ``path``."""
+    return CSRF.search(client.get(path).get_data(as_text=True)).group(1)
+
+
+@pytest.fixture
+def login(rclient):
+    """Return a function that logs ``username`` in on the test client and returns the client."""
 
     def log_in(username: str):
-        client.get("/auth/login")
-        with client.session_transaction() as flask_session:
-            token = flask_session.get("csrf_token")
-        response = client.post("/auth/login", data={"username": username, "password": PASSWORD,
-                                                    "csrf_token": token or ""})
-        assert response.status_code in (302, 303), response.get_data(as_text=True)[:500]
-        return client
+        token = csrf_token(rclient)
+        response = rclient.post("/auth/login", data={"username": username, "password": PASSWORD,
+                                                     "csrf_token": token})
+        assert response.status_code in (302, 303), response.get_data(as_text=True)[:300]
+        return rclient
 
     return log_in

@@ -8,20 +8,16 @@ from __future__ import annotations
 
 import os
 import re
-import sys
-from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
-sys.path.insert(0, str(Path(__file__).parent))
+from reporting_world import PASSWORD, World, build
 
-from reporting_world import PASSWORD, World, build  # noqa: E402
-
-from survey.db import migrate  # noqa: E402
-from survey.db.engine import make_engine  # noqa: E402
-from survey.web.app import create_app  # noqa: E402
-from survey.web.database import session_scope  # noqa: E402
+from survey.db import migrate
+from survey.db.engine import make_engine
+from survey.web.app import create_app
+from survey.web.database import session_scope
 
 POSTGRES_URL = os.environ.get("HAILONG_TEST_POSTGRES_URL")
 

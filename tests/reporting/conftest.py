@@ -10,9 +10,8 @@ import os
 import re
 
 import pytest
-from sqlalchemy import text
-
 from reporting_world import PASSWORD, World, build
+from sqlalchemy import text
 
 from survey.db import migrate
 from survey.db.engine import make_engine

@@ -45,7 +45,7 @@ def pair():
     if not decision.allowed:
         raise kiosks.KioskError("rate_limited", "Thử quá nhiều lần, xin đợi ít phút.",
                                 "Too many attempts, please wait a few minutes.")
-    kiosk, token = kiosks.pair(session, str((request.get_json(silent=True) or {}).get("code", "")))
+    kiosk, token = kiosks.pair(session, str(_json_object().get("code", "")))
     session.commit()
     return jsonify({"token": token, "kiosk": {"id": kiosk.id, "name": kiosk.name}}), 201
 
@@ -82,7 +82,7 @@ def push():
     """Let an integration push "transaction T, service S, counter C" to a kiosk in its scope."""
     session = request_session()
     credential_id, scope = kiosk_pushes.api_client_scope(session, _bearer())
-    body = request.get_json(silent=True) or {}
+    body = _json_object()
     kiosk_id = body.get("kiosk")
     if not isinstance(kiosk_id, int) or isinstance(kiosk_id, bool):
         raise kiosks.KioskError("unknown_kiosk", "Không có kiosk này.", "No such kiosk.", "kiosk")
@@ -101,6 +101,12 @@ def refused(error: kiosks.KioskError):
     body = {"error": {"code": error.code, "field": error.field,
                       "message": {"vi": error.message_vi, "en": error.message_en}}}
     return jsonify(body), STATUS.get(error.code, 400)
+
+
+def _json_object() -> dict:
+    """Return the request body if it is a JSON object, else an empty one."""
+    body = request.get_json(silent=True, force=True)
+    return body if isinstance(body, dict) else {}
 
 
 def _bearer() -> str | None:

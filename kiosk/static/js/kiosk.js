@@ -103,6 +103,7 @@
     state.lang = lang;
     document.documentElement.lang = lang;
     render();
+    updateStatus();
   }
 
   function render() {

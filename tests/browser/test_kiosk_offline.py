@@ -1,0 +1,98 @@
+"""Offline: ratings wait in IndexedDB through reloads and are stored exactly once when the server is back."""
+
+from __future__ import annotations
+
+import pytest
+from kiosk_steps import SHORT, pair, rate, shot, stored, wait_queue_empty
+
+
+def _wait_for_service_worker(page) -> None:
+    """Wait until the service worker controls the page (it then serves the shell offline)."""
+    page.evaluate("navigator.serviceWorker.ready")
+    if not page.evaluate("Boolean(navigator.serviceWorker.controller)"):
+        page.reload()
+        page.wait_for_selector("#screen-welcome", state="visible", timeout=SHORT)
+    assert page.evaluate("Boolean(navigator.serviceWorker.controller)")
+
+
+def _rate_three(page) -> None:
+    """Make three different ratings."""
+    rate(page, 5)
+    page.wait_for_selector("#screen-welcome", state="visible", timeout=SHORT)
+    rate(page, 2, problems=["staff"], comment="Chờ lâu")
+    page.wait_for_selector("#screen-welcome", state="visible", timeout=SHORT)
+    rate(page, 4, service="1.000894")
+    page.wait_for_selector("#screen-welcome", state="visible", timeout=SHORT)
+
+
+def _queued_uuids(page) -> list[str]:
+    """Return the UUIDs waiting in the kiosk's IndexedDB outbox."""
+    return page.evaluate(
+        "HailongQueue.open('hailong-kiosk').then(q => q.entries()).then(es => es.map(e => e.uuid))"
+    )
+
+
+@pytest.mark.config(INTEGRITY_REPEAT_SECONDS=0)
+def test_offline_switch_ratings_survive_a_reload_and_are_stored_once(
+    page, context, live_server, live_app, kiosk_world, artifacts
+):
+    pair(page, live_server, kiosk_world.pairing_code)
+    _wait_for_service_worker(page)
+    context.set_offline(True)
+    _rate_three(page)
+    assert page.get_attribute("#status", "data-queue") == "3"
+    queued = _queued_uuids(page)
+    page.reload()  # offline: the service worker serves the shell, IndexedDB keeps the queue
+    page.wait_for_selector("#screen-welcome", state="visible", timeout=SHORT)
+    assert page.get_attribute("#status", "data-queue") == "3"
+    shot(page, artifacts, "09-offline-queue")
+    assert stored(live_app) == []
+    context.set_offline(False)
+    wait_queue_empty(page)
+    rows = stored(live_app)
+    assert sorted(r["uuid"] for r in rows) == sorted(queued)
+    assert all(r["counted"] for r in rows)
+    page.reload()
+    page.wait_for_selector("#screen-welcome", state="visible", timeout=SHORT)
+    page.wait_for_timeout(1500)
+    assert len(stored(live_app)) == 3
+
+
+@pytest.mark.config(INTEGRITY_REPEAT_SECONDS=0)
+def test_stopped_server_ratings_survive_a_reload_and_are_stored_once(
+    page, live_server, live_app, kiosk_world
+):
+    pair(page, live_server, kiosk_world.pairing_code)
+    _wait_for_service_worker(page)
+    live_server.stop()
+    _rate_three(page)
+    queued = _queued_uuids(page)
+    assert len(queued) == 3
+    page.reload()  # the server is down: the shell comes from the service worker's cache
+    page.wait_for_selector("#screen-welcome", state="visible", timeout=SHORT)
+    assert page.get_attribute("#status", "data-queue") == "3"
+    live_server.start()
+    wait_queue_empty(page)
+    assert sorted(r["uuid"] for r in stored(live_app)) == sorted(queued)
+
+
+@pytest.mark.config(INTEGRITY_REPEAT_SECONDS=0)
+def test_a_lost_reply_is_resent_and_the_rating_still_counts_once(page, live_server, live_app, kiosk_world):
+    pair(page, live_server, kiosk_world.pairing_code)
+    lost = []
+
+    def store_then_lose_the_reply(route):
+        if lost:
+            route.continue_()
+            return
+        route.fetch()  # the server stores the batch ...
+        lost.append(True)
+        route.abort("connectionreset")  # ... but the kiosk never hears back
+
+    page.route("**/api/v1/responses", store_then_lose_the_reply)
+    rate(page, 5)
+    page.wait_for_selector("#screen-welcome", state="visible", timeout=SHORT)
+    wait_queue_empty(page)
+    assert lost == [True]
+    [row] = stored(live_app)
+    assert row["counted"] and row["flags"] == []

@@ -49,7 +49,9 @@ def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
-    login_manager.session_protection = "strong"
+    # "basic", not "strong": staff on mobile networks change address, and a cleared session would lose
+    # the CSRF token of the form they are filling in.
+    login_manager.session_protection = "basic"
     app.jinja_env.globals["bilingual"] = bilingual
     app.jinja_env.globals["role_name"] = lambda role: bilingual(accounts.ROLE_NAMES[role])
 

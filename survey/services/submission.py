@@ -19,12 +19,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from survey.db.accounts import Credential
 from survey.db.base import utcnow
-from survey.db.organisation import Service
+from survey.db.organisation import Service, Unit
 from survey.db.responses import Answer, PiiAnswer, Response, ResponseFlag
 from survey.domain.answers import AnswersInvalid, CheckedAnswers, check_answers
 from survey.domain.periods import local_date
-from survey.services import units
+from survey.services import credentials, units
 from survey.services.submission_channels import (
     Caller,
     ChannelAuth,
@@ -89,8 +90,11 @@ def submit(
     stored = _stored(session, submission.uuid)
     if stored is not None:
         return _replay(stored, submission)
-    unit_id = _unit_id(session, submission.unit_code)
-    auth = authenticate(session, submission, caller, unit_id, now)
+    # The unit and its ancestors, from the root down; holding them keeps them in the session's
+    # (weak) identity map for the scope check and the opening hours.
+    chain = _unit_chain(session, submission.unit_code)
+    unit_id = chain[-1].id
+    auth = authenticate(session, submission, caller, chain, now)
     if submission.submitted_at > now + CLOCK_SKEW:
         raise SubmissionError("clock_skew", field="submitted_at")
     row = published_row(
@@ -112,7 +116,7 @@ def submit(
         local_date=local_date(submission.submitted_at),
         raw_json=_raw_json(submission, checked),
     )
-    return _store(session, submission, response, checked, auth, rules or IntegrityRules())
+    return _store(session, submission, response, checked, auth, chain, rules or IntegrityRules())
 
 
 def submit_one(
@@ -176,12 +180,12 @@ def _replay(stored: Response, submission: Submission) -> Receipt:
     )
 
 
-def _unit_id(session: Session, code: str) -> int:
-    """Return the id of the unit with ``code`` (422 unknown_unit)."""
+def _unit_chain(session: Session, code: str) -> list[Unit]:
+    """Return the unit with ``code`` and its ancestors, root first (422 unknown_unit)."""
     unit = units.by_code(session, code)
     if unit is None:
         raise SubmissionError("unknown_unit", f"({code})", f"({code})", field="unit")
-    return unit.id
+    return units.ancestors(session, unit.id)
 
 
 def _service_id(session: Session, code: str | None) -> int | None:
@@ -214,12 +218,12 @@ def _public_answers(submission: Submission, checked: CheckedAnswers) -> dict[str
 
 def _store(
     session: Session, submission: Submission, response: Response, checked: CheckedAnswers,
-    auth: ChannelAuth, rules: IntegrityRules,
+    auth: ChannelAuth, chain: list[Unit], rules: IntegrityRules,
 ) -> Receipt:
     """Insert the response with its answers and flags; a lost uuid race returns the winner's receipt."""
     on_site = submission.channel == "kiosk" or submission.link_kind == "poster"
     flags = [*auth.flags, *(flag for flag in (
-        opening_hours_flag(session, response.unit_id, on_site, submission.submitted_at, rules),
+        opening_hours_flag(chain, on_site, submission.submitted_at, rules),
         burst_flag(
             session, auth.credential_id, submission.submitted_at,
             _public_answers(submission, checked), rules,
@@ -234,6 +238,8 @@ def _store(
         if winner is None:
             raise
         return _replay(winner, submission)
+    if auth.credential_id is not None:
+        credentials.touch(session.get(Credential, auth.credential_id))
     if submission.transaction_ref is not None:
         claimed = response.counted and claim_transaction(session, response)
         if not claimed and transaction_counted(session, submission.transaction_ref):

@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session
 
 from survey.db.accounts import User
-from survey.services import credentials, units
+from survey.db.organisation import Unit
+from survey.services import credentials
 from survey.services.submission_errors import SubmissionError
 
 if TYPE_CHECKING:
@@ -69,14 +70,17 @@ def register_channel_authenticator(channel: str, authenticator: Authenticator) -
 
 
 def authenticate(
-    session: Session, submission: Submission, caller: Caller, unit_id: int, now: dt.datetime
+    session: Session, submission: Submission, caller: Caller, chain: list[Unit], now: dt.datetime
 ) -> ChannelAuth:
-    """Authenticate the submission's channel and check that it may submit for ``unit_id``."""
+    """Authenticate the submission's channel and check that it may submit for the unit.
+
+    ``chain`` is the unit and its ancestors: the unit is in scope if the scope's root is among them.
+    """
     authenticator = _AUTHENTICATORS.get(submission.channel)
     if authenticator is None:
         raise SubmissionError("channel_unavailable", field="channel")
     auth = authenticator(session, submission, caller, now)
-    if not units.is_within(session, unit_id, auth.scope_unit_id):
+    if auth.scope_unit_id is not None and all(unit.id != auth.scope_unit_id for unit in chain):
         raise SubmissionError("unit_out_of_scope", field="unit")
     return auth
 
@@ -100,8 +104,6 @@ def _device(kind: str) -> Authenticator:
             flags = (Flag(
                 "credential_revoked", f"revoked at {credential.revoked_at.isoformat()}", uncounted=True
             ),)
-        else:
-            credentials.touch(credential)
         return ChannelAuth(credential.unit_id, credential_id=credential.id, flags=flags)
 
     return authenticate_device

@@ -25,10 +25,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from survey.db.organisation import Unit
 from survey.db.responses import CountedTransaction, Response
 from survey.domain import opening_hours
 from survey.domain.periods import LOCAL_ZONE
-from survey.services import units
 from survey.services.submission_channels import Flag
 
 
@@ -59,12 +59,12 @@ class IntegrityRules:
 
 
 def opening_hours_flag(
-    session: Session, unit_id: int, on_site: bool, submitted_at: dt.datetime, rules: IntegrityRules
+    chain: list[Unit], on_site: bool, submitted_at: dt.datetime, rules: IntegrityRules
 ) -> Flag | None:
-    """Flag an on-site rating made outside the opening hours that apply to its unit."""
+    """Flag an on-site rating made outside the opening hours of the nearest unit of ``chain`` (root first)."""
     if not on_site:
         return None
-    text = next((u.opening_hours for u in reversed(units.ancestors(session, unit_id)) if u.opening_hours), None)
+    text = next((unit.opening_hours for unit in reversed(chain) if unit.opening_hours), None)
     if text is None:
         return None
     try:

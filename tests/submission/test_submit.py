@@ -258,3 +258,16 @@ def test_submit_one_commits(app, world):
     with pytest.raises(SubmissionError):
         submit_one(factory, payload(unit="K99"), Caller(token=world.kiosk), now=NOW)
     assert row_counts(app)["responses"] == 1
+
+
+def test_a_refusal_leaves_nothing_pending_in_the_callers_session(app, world):
+    with session_scope(app) as session:
+        for body in (payload(answers={}), payload(unit="K02"), payload(service="9.9")):
+            with pytest.raises(SubmissionError):
+                submit(session, body, Caller(token=world.kiosk), now=NOW)
+            assert not session.new and not session.dirty and not session.deleted
+        submit(session, payload(), Caller(token=world.kiosk), now=NOW)
+    with session_scope(app) as session:
+        device = credentials.find(session, world.kiosk, ("kiosk_device",))
+        assert device.last_used_at is not None
+    assert row_counts(app)["responses"] == 1

@@ -32,7 +32,7 @@ def table_figure(table: Table, target: float | None = None) -> Figure:
     bars = [_bar(f"{table.unit.name_vi} (chung / all)", table.total.cells.get(root))]
     bars += [_bar(row.label[:48], row.cells.get(root)) for row in table.rows]
     label, limits = _axis(table.structure.kind)
-    title = f"{table.structure.kind.name_vi}: {table.unit.name_vi}, {table.filters.window.label('vi')}"
+    title = f"{table.structure.kind.name_vi}\n{table.unit.name_vi}, {table.filters.window.label('vi')}"
     return bar_chart(bars, title, label, target=target, limits=limits)
 
 
@@ -40,7 +40,7 @@ def trend_figure(points: list[TrendPoint], kind, unit_name: str) -> Figure:
     """Draw the trend of the overall node with its intervals."""
     bars = [_bar(point.window.label("vi"), point.cell) for point in points]
     label, _ = _axis(kind)
-    return trend_chart(bars, f"{kind.name_vi}: {unit_name}", label)
+    return trend_chart(bars, f"{kind.name_vi}\n{unit_name}", label)
 
 
 def heatmap_figure(table: Table) -> Figure:
@@ -56,5 +56,5 @@ def heatmap_figure(table: Table) -> Figure:
             line.append(None if cell is None or cell.suppressed else cell.value)
         values.append(line)
     rows = [structure.label(node)[:40] for node in nodes]
-    title = f"{structure.kind.name_vi}: {table.unit.name_vi}, {table.filters.window.label('vi')}"
+    title = f"{structure.kind.name_vi}\n{table.unit.name_vi}, {table.filters.window.label('vi')}"
     return heatmap_chart(rows, columns, values, title)

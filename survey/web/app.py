@@ -97,3 +97,8 @@ def configure_blueprints(app: Flask) -> None:
     csrf.exempt(kiosk)
     app.register_blueprint(kiosk)
     app.register_blueprint(kiosk_admin)
+    from survey.web import qr, qr_api
+
+    qr.init_app(app)
+    csrf.exempt(qr_api.create_link)
+    app.register_blueprint(qr.bp)

@@ -90,6 +90,9 @@
 
   function show(name) {
     state.screen = name;
+    if (name !== 'loading' && !performance.getEntriesByName('kiosk-interactive').length) {
+      performance.mark('kiosk-interactive');
+    }
     Array.prototype.forEach.call(document.querySelectorAll('.screen'), function (section) {
       section.hidden = section.getAttribute('data-screen') !== name;
     });

@@ -9,6 +9,7 @@ from analysis.command import analyze
 from survey.cli_accounts import api_key, user
 from survey.cli_cases import cases
 from survey.cli_exports import export
+from survey.cli_fieldwork import fieldwork
 from survey.cli_qr import qr
 from survey.cli_questionnaire import questionnaire
 from survey.cli_reports import report
@@ -40,6 +41,7 @@ cli.add_command(user)
 cli.add_command(api_key)
 cli.add_command(report)
 cli.add_command(qr)
+cli.add_command(fieldwork)
 
 
 def main() -> None:

@@ -63,7 +63,10 @@ def demo(host: str, port: int, no_serve: bool, scale: float | None, seed: int) -
     else:
         scale = scale if scale is not None else float(app.config.get("DEMO_SCALE", 1.0))
         click.echo(f"building the demo province (scale {scale:g}, seed {seed}) ...")
-        report = demo_build.build(app.extensions[EXTENSION][1], scale=scale, seed=seed)
+        report = demo_build.build(
+            app.extensions[EXTENSION][1], scale=scale, seed=seed,
+            progress=lambda step, done, total: click.echo(f"  {step}: {done}/{total}"),
+        )
         click.echo("\n".join(report.lines()))
     click.echo("Tài khoản demo (chỉ dùng để thử) / demo accounts (for trying out only):")
     for account in demo_accounts.ACCOUNTS:

@@ -61,6 +61,11 @@ def state(session: Session) -> str:
     return "complete" if admin is not None else "partial"
 
 
+def _reporter(progress, step: str):
+    """Bind ``step`` to a progress callback (or return None without one)."""
+    return None if progress is None else lambda done, total: progress(step, done, total)
+
+
 @contextmanager
 def _step(report: BuildReport, name: str) -> Iterator[None]:
     """Time one step of the build."""
@@ -70,11 +75,13 @@ def _step(report: BuildReport, name: str) -> Iterator[None]:
 
 
 def build(session_factory: Callable[[], Session], *, scale: float = 1.0, seed: int = DEFAULT_SEED,
-          today: dt.date | None = None) -> BuildReport:
+          today: dt.date | None = None,
+          progress: Callable[[str, int, int], None] | None = None) -> BuildReport:
     """Create the demo province, catalogue, staff and a year of data ending ``today`` (Vietnam).
 
     The kiosk and papi questionnaires must be published. ``scale`` multiplies the numbers of
     ratings and of interviews per village (1.0: about 50,000 ratings and 20 interviews per village).
+    ``progress(step, done, total)`` reports the submissions as they are stored.
     """
     rng = np.random.default_rng(seed)
     today = today or local_date(utcnow())
@@ -103,9 +110,9 @@ def build(session_factory: Callable[[], Session], *, scale: float = 1.0, seed: i
     with _step(report, "volumes"), session_factory() as session, session.begin():
         report.volumes = import_rows(session, rating_plan.volumes, source="demo", today=today)
     with _step(report, "ratings"):
-        report.ratings = submit_all(session_factory, rating_plan.outgoing)
+        report.ratings = submit_all(session_factory, rating_plan.outgoing, _reporter(progress, "ratings"))
     with _step(report, "interviews"):
-        report.interviews = submit_all(session_factory, interviews)
+        report.interviews = submit_all(session_factory, interviews, _reporter(progress, "interviews"))
     with _step(report, "admin"), session_factory() as session, session.begin():
         accounts.build_admin(session)
     return report

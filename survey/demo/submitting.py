@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -30,17 +30,17 @@ class DemoSubmissionRefused(RuntimeError):
     """The service refused a generated response: the generator broke a rule it must respect."""
 
 
-def submit_all(session_factory: Callable[[], Session], outgoing: Iterable[Outgoing]) -> Counter:
-    """Submit every response (CHUNK per transaction); return counts of receipt statuses and flags."""
+def submit_all(session_factory: Callable[[], Session], outgoing: list[Outgoing],
+               progress: Callable[[int, int], None] | None = None) -> Counter:
+    """Submit every response (CHUNK per transaction); return counts of receipt statuses and flags.
+
+    ``progress(done, total)`` is called after each transaction.
+    """
     tally: Counter = Counter()
-    batch: list[Outgoing] = []
-    for item in outgoing:
-        batch.append(item)
-        if len(batch) == CHUNK:
-            _submit_chunk(session_factory, batch, tally)
-            batch = []
-    if batch:
-        _submit_chunk(session_factory, batch, tally)
+    for start in range(0, len(outgoing), CHUNK):
+        _submit_chunk(session_factory, outgoing[start:start + CHUNK], tally)
+        if progress is not None:
+            progress(min(start + CHUNK, len(outgoing)), len(outgoing))
     return tally
 
 

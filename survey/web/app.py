@@ -91,6 +91,11 @@ def configure_blueprints(app: Flask) -> None:
 
     app.register_blueprint(analyst)
     app.register_blueprint(public)
+    from survey.web.cases import bp as cases
+    from survey.web.exports import bp as exports
+
+    app.register_blueprint(cases)
+    app.register_blueprint(exports)
     from kiosk.admin import bp as kiosk_admin
     from kiosk.blueprint import bp as kiosk
 

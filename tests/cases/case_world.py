@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass
 
 import pytest
+from case_login import PASSWORD_HASH
 
 from survey.db.accounts import User
 from survey.db.organisation import Unit
@@ -58,7 +59,7 @@ def case_world(app) -> CaseWorld:
                                  ("manager1", "unit_manager", ids["C01"]),
                                  ("manager2", "unit_manager", ids["C02"]),
                                  ("supervisor", "supervisor", ids["C01"])):
-            user = User(username=name, display_name=name.title(), password_hash="x", role=role,
+            user = User(username=name, display_name=name.title(), password_hash=PASSWORD_HASH, role=role,
                         unit_id=unit)
             session.add(user)
             session.flush()

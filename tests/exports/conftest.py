@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from export_expected import PHONE
 from sqlalchemy import select
+from web_login import PASSWORD_HASH
 
 from survey.db.accounts import User
 from survey.db.organisation import Service, Unit
@@ -86,8 +87,9 @@ def export_world(app, mini_file) -> ExportWorld:
         users = {}
         for name, role, unit in (("admin", "admin", None), ("analyst", "analyst", None),
                                  ("manager1", "unit_manager", units["C01"]),
-                                 ("manager2", "unit_manager", units["C02"])):
-            user = User(username=name, display_name=name, password_hash="x", role=role, unit_id=unit)
+                                 ("manager2", "unit_manager", units["C02"]),
+                                 ("supervisor", "supervisor", units["C01"])):
+            user = User(username=name, display_name=name, password_hash=PASSWORD_HASH, role=role, unit_id=unit)
             session.add(user)
             session.flush()
             users[name] = user.id

@@ -195,3 +195,16 @@ def test_nobody_disables_themselves_through_the_pages(app, world, login, csrf_to
     page = _post(client, csrf_token, url, data).get_data(as_text=True)
     assert "tự khoá" in page
     assert _one(app, User, id=world.users["admin"]).active is True
+
+
+def test_pages_have_no_inline_script_or_style(app, world, login):
+    client = login("admin")
+    for path in ("/auth/login", "/admin/", "/admin/units", "/admin/units/new",
+                 f"/admin/units/{world.units['S01']}", "/admin/services", "/admin/services/new",
+                 "/admin/users", "/admin/users/new", f"/admin/users/{world.users['analyst']}",
+                 "/admin/api-keys", "/admin/api-keys/new"):
+        response = client.get(path)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200, path
+        assert "<script" not in html and "style=" not in html and "<style" not in html, path
+        assert "script-src 'self'" in response.headers["Content-Security-Policy"]

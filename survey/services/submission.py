@@ -128,20 +128,10 @@ def submit_one(
     A commit that loses a race on the unique uuid (or transaction) is rolled back and the response
     submitted once more, which then finds the winner: the loser gets the winner's receipt.
     """
-    for attempt in range(2):
-        with session_factory() as session:
-            try:
-                receipt = submit(session, payload, caller, now=now, rules=rules)
-                session.commit()
-                return receipt
-            except IntegrityError:
-                session.rollback()
-                if attempt:
-                    raise
-            except BaseException:
-                session.rollback()
-                raise
-    raise AssertionError("unreachable")
+    try:
+        return _submit_and_commit(session_factory, payload, caller, now, rules)
+    except IntegrityError:
+        return _submit_and_commit(session_factory, payload, caller, now, rules)
 
 
 def submit_batch(
@@ -163,6 +153,17 @@ def submit_batch(
         except SubmissionError as refused:
             results.append(refused)
     return results
+
+
+def _submit_and_commit(
+    session_factory: Callable[[], Session], payload: Any, caller: Caller, now: dt.datetime | None,
+    rules: IntegrityRules | None,
+) -> Receipt:
+    """Submit in a new session and commit; closing the session rolls back anything not committed."""
+    with session_factory() as session:
+        receipt = submit(session, payload, caller, now=now, rules=rules)
+        session.commit()
+        return receipt
 
 
 def _stored(session: Session, uuid: str) -> Response | None:

@@ -150,3 +150,25 @@ def test_two_threads_with_different_content_for_one_uuid(app, world, monkeypatch
         thread.join(60)
     assert sorted(map(str, outcomes)) == ["201", "uuid_conflict"]
     assert row_counts(app)["responses"] == 1
+
+
+def test_a_commit_that_loses_a_race_is_retried_and_finds_the_winner(app, world, monkeypatch):
+    from sqlalchemy.exc import IntegrityError
+
+    factory = app.extensions["hailong.db"][1]
+    body = payload()
+    real_submit = submission.submit
+    calls = []
+
+    def lose_once(session, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:  # another worker stores the same response first
+            winner = submit_one(factory, body, Caller(token=world.kiosk), now=NOW)
+            assert winner.http_status == 201
+            raise IntegrityError("INSERT", {}, Exception("unique uuid"))
+        return real_submit(session, *args, **kwargs)
+
+    monkeypatch.setattr(submission, "submit", lose_once)
+    receipt = submit_one(factory, body, Caller(token=world.kiosk), now=NOW)
+    assert (receipt.http_status, receipt.status) == (200, "duplicate")
+    assert row_counts(app)["responses"] == 1

@@ -27,6 +27,10 @@ CODES: dict[str, tuple[int, str, str]] = {
         413, "Một lô gửi quá nhiều phiếu.", "The batch holds more responses than allowed.",
     ),
     "payload_too_large": (413, "Nội dung gửi lên quá lớn.", "The request body is too large."),
+    "not_found": (404, "Không có địa chỉ API này.", "There is no such API address."),
+    "method_not_allowed": (
+        405, "Địa chỉ API này không nhận phương thức HTTP đó.", "This API address does not accept that HTTP method.",
+    ),
     "missing_credential": (
         401, "Thiếu thông tin xác thực của kênh gửi.", "The channel's credential is missing.",
     ),

@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from flask_wtf.csrf import ValidationError, validate_csrf
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from survey.services.submission import (
     Caller,
@@ -69,6 +69,19 @@ def refused(error: SubmissionError):
     """Answer a refusal with its JSON error; unknown versions are 404 on the document routes."""
     status = 404 if request.method == "GET" else error.http_status
     return jsonify(error.to_dict()), status
+
+
+@bp.app_errorhandler(404)
+@bp.app_errorhandler(405)
+def routing_error(error: HTTPException):
+    """Answer a wrong API address or method with a JSON error; other pages keep their own."""
+    if not request.path.startswith(bp.url_prefix + "/"):
+        return error
+    code = "not_found" if error.code == 404 else "method_not_allowed"
+    response = jsonify(SubmissionError(code).to_dict())
+    if error.code == 405:
+        response.headers["Allow"] = ", ".join(error.valid_methods or ())
+    return response, error.code
 
 
 @bp.errorhandler(RequestEntityTooLarge)

@@ -212,3 +212,13 @@ def test_web_channel_with_the_staff_session_and_csrf_header(app, staff_client, w
     with session_scope(app) as session:
         stored = session.scalars(select(Response).where(Response.uuid == body["uuid"])).one()
         assert stored.user_id == world.users["admin"] and stored.channel == "web"
+
+
+def test_wrong_api_addresses_and_methods_answer_json(client):
+    error = assert_error(client.get("/api/v1/nothing-here"), 404, "not_found")
+    assert error["errors"] == []
+    response = client.get("/api/v1/responses")
+    assert_error(response, 405, "method_not_allowed")
+    assert "POST" in response.headers["Allow"]
+    page = client.get("/no-such-page")
+    assert page.status_code == 404 and page.mimetype == "text/html"

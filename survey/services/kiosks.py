@@ -153,15 +153,15 @@ def pair(session: Session, code: str, *, now: dt.datetime | None = None) -> tupl
 def for_token(session: Session, token: str | None) -> Kiosk:
     """Return the kiosk whose live device token this is, or raise KioskError."""
     credential = credentials.find(session, token or "", (KIND,))
+    if credential is not None and credential.revoked_at is not None:
+        raise KioskError("credential_revoked", "Thiết bị này đã bị thu hồi.",
+                         "This device has been revoked.")
     kiosk = None if credential is None else session.scalars(
         select(Kiosk).where(Kiosk.credential_id == credential.id)
     ).first()
     if kiosk is None:
         raise KioskError("invalid_credential", "Thiết bị này chưa được ghép nối.",
                          "This device is not paired.")
-    if credential.revoked_at is not None:
-        raise KioskError("credential_revoked", "Thiết bị này đã bị thu hồi.",
-                         "This device has been revoked.")
     credentials.touch(credential)
     return kiosk
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 
 import pytest
 
@@ -215,3 +217,12 @@ def test_problem_messages_are_bilingual_and_name_the_item():
     problem = caught.value.problems[0].to_dict()
     assert problem["code"] == "required" and problem["item"] == "visits"
     assert "bắt buộc" in problem["message"]["vi"] and "requires an answer" in problem["message"]["en"]
+
+
+def test_the_answer_checker_imports_no_web_or_database():
+    probe = (
+        "import sys, survey.domain.answers; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('flask', 'sqlalchemy', 'werkzeug')))"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

@@ -174,12 +174,12 @@ def weights(survey_code, margins, items, trim, min_respondents) -> None:
         raise click.BadParameter("--trim LOW,HIGH")
     try:
         parsed = read_margins(margins.read(), mapping) if margins else None
-        with session_scope(current_app) as session:
-            with click.progressbar(length=1, label="Trọng số / Weights", file=sys.stderr) as bar:
-                report = compute_weights(session, sampling.get_survey(session, survey_code),
-                                         margins=parsed, trim_bounds=bounds,
-                                         min_respondents=min_respondents)
-                bar.update(1)
+        with session_scope(current_app) as session, click.progressbar(
+                length=1, label="Trọng số / Weights", file=sys.stderr) as bar:
+            report = compute_weights(session, sampling.get_survey(session, survey_code),
+                                     margins=parsed, trim_bounds=bounds,
+                                     min_respondents=min_respondents)
+            bar.update(1)
     except (CsvImportError, SamplingError) as error:
         _fail(error)
     _print_report(report)

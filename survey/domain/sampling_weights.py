@@ -8,7 +8,6 @@ cluster: variance comes from the PSU totals, sampled with replacement.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 
 
@@ -71,26 +70,37 @@ def adjustment_classes(chains: dict[str, list[str]], respondents: dict[str, int]
 
     Notes
     -----
-    A village is its own class when it has ``minimum`` respondents or more. Otherwise every
-    village under its selected parent (the commune) is merged into one class, and so on up the
-    chain while a class stays short. The rule is applied until nothing changes, so a village
-    never shares a class with a village of another commune while its own commune has enough
-    respondents.
+    Every village starts as its own class. While a class has fewer than ``minimum``
+    respondents (lowest levels first), it is merged with the smallest other class under the
+    same selected parent (the other village of its commune); when it has no such sibling it is
+    lifted to its parent (the commune, then the district, ...) and merged there. A class holding every village of a parent
+    is named after the parent (e.g. the commune code); other merges join the names with "+".
     """
-    depth = {village: 0 for village in chains}
+    classes = {village: (village, 0, {village}) for village in chains}  # key -> (name, level, members)
+    count = {key: respondents.get(key, 0) for key in classes}
+    settled: set[str] = set()
     while True:
-        keys = {village: chains[village][depth[village]] for village in chains}
-        totals = Counter()
-        for village, key in keys.items():
-            totals[key] += respondents.get(village, 0)
-        changed = False
-        for village, key in keys.items():
-            level = depth[village]
-            if totals[key] < minimum and level + 1 < len(chains[village]):
-                parent = chains[village][level + 1]
-                for other, chain in chains.items():
-                    if level + 1 < len(chain) and chain[level + 1] == parent and depth[other] <= level:
-                        depth[other] = level + 1
-                        changed = True
-        if not changed:
-            return keys
+        short = sorted((classes[key][1], count[key], key) for key in classes
+                       if count[key] < minimum and key not in settled)
+        if not short:
+            break
+        key = short[0][2]
+        name, level, members = classes[key]
+        top = len(chains[next(iter(members))]) - 1
+        parent = chains[next(iter(members))][min(level + 1, top)]
+        siblings = sorted((count[k], k) for k, (_, lv, m) in classes.items()
+                          if k != key and all(parent in chains[v] for v in m))
+        if not siblings:
+            if level + 1 > top:
+                settled.add(key)
+                continue
+            classes[key] = (parent, level + 1, members)
+            continue
+        _, other = siblings[0]
+        merged = members | classes[other][2]
+        under = {v for v, chain in chains.items() if parent in chain}
+        merged_name = parent if merged == under else "+".join(sorted((name, classes[other][0])))
+        count[key] += count.pop(other)
+        del classes[other]
+        classes[key] = (merged_name, level, merged)
+    return {village: name for name, _, members in classes.values() for village in members}

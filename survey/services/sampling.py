@@ -15,7 +15,12 @@ from sqlalchemy.orm import Session
 
 from survey.db.base import utcnow
 from survey.db.fieldwork import (
-    DRAW_STATUSES, FieldSurvey, FrameUnitRow, ListingMember, ListingPersonal, RespondentDraw,
+    DRAW_STATUSES,
+    FieldSurvey,
+    FrameUnitRow,
+    ListingMember,
+    ListingPersonal,
+    RespondentDraw,
     SampleSelection,
 )
 from survey.domain.sampling import SamplingError, draw_respondents
@@ -169,8 +174,8 @@ def import_listing(session: Session, survey: FieldSurvey, village_code: str,
 def draw_village_respondents(session: Session, survey: FieldSurvey, village_code: str) -> list[RespondentDraw]:
     """Draw the village's respondents (main sample, then ordered replacements) from its listing.
 
-    The generator is seeded from the survey seed and the selection, so the draw is reproducible
-    and independent of the order in which villages are drawn.
+    The generator is seeded from the survey seed and the village's position in the frame file,
+    so the draw is reproducible (on any database) and independent of the order of villages.
     """
     selection = last_stage_selection(session, survey, village_code)
     if session.scalar(select(func.count()).select_from(RespondentDraw)
@@ -180,7 +185,8 @@ def draw_village_respondents(session: Session, survey: FieldSurvey, village_code
     members = session.scalars(select(ListingMember).where(ListingMember.selection_id == selection.id)
                               .order_by(ListingMember.position)).all()
     rule = design_of(survey).respondents
-    rng = np.random.default_rng([survey.seed, selection.frame_unit_id])
+    position = session.get(FrameUnitRow, selection.frame_unit_id).position
+    rng = np.random.default_rng([survey.seed, position])
     result = draw_respondents(len(members), rule.drawn, rule.quota, rule.method, rng)
     draws = [RespondentDraw(selection_id=selection.id, member_id=members[position].id,
                             draw_order=order, role="main" if order <= result.quota else "replacement",

@@ -19,7 +19,12 @@ from analysis.calibration import CalibrationError, rake, trim
 from analysis.design import Design
 from analysis.weighting import class_adjustment, weight_diagnostics
 from survey.db.fieldwork import (
-    FieldSurvey, FrameUnitRow, ListingMember, RespondentDraw, ResponseWeight, SampleSelection,
+    FieldSurvey,
+    FrameUnitRow,
+    ListingMember,
+    RespondentDraw,
+    ResponseWeight,
+    SampleSelection,
     WeightingRun,
 )
 from survey.db.responses import Response
@@ -105,6 +110,11 @@ def compute_weights(session: Session, survey: FieldSurvey, *, margins: Margins |
     adjusted, _ = class_adjustment(
         base, [m.response_id is not None for m in members], [m.eligible for m in members],
         [classes[m.village] for m in members])
+    lost = sorted({classes[m.village] for m in members if m.eligible} - {classes[m.village] for m in respondents})
+    if lost:
+        raise SamplingError("class_without_respondents",
+                            f"nhóm điều chỉnh không có người trả lời: {', '.join(lost)}",
+                            f"adjustment classes without respondents: {', '.join(lost)}")
     rows = [i for i, m in enumerate(members) if m.response_id is not None]
     positions = [design_position(selections[members[i].village].stratum, paths[members[i].village],
                                  f"r{members[i].draw_id}") for i in rows]
@@ -159,7 +169,7 @@ def _members(session: Session, survey: FieldSurvey, selections: dict):
         SampleSelection.survey_id == survey.id)).all()
     uuids = [d.response_uuid for d in draws if d.response_uuid]
     stored = dict(session.execute(select(Response.uuid, Response.id).where(
-        Response.uuid.in_(uuids)))) if uuids else {}
+        Response.uuid.in_(uuids))).all()) if uuids else {}
     code_of = {selection.id: code for code, selection in selections.items()}
     issued = [d for d in draws if d.role == "main" or d.status != "pending"]
     by_village = defaultdict(list)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -31,7 +33,7 @@ def exact_probabilities(sizes, n, certain=None) -> np.ndarray:
     cumulative = np.cumsum(x[others])
     k = cumulative[-1] / m
     breaks = np.unique(np.concatenate([[0.0, 1.0], np.mod(cumulative / k, 1.0)]))
-    for low, high in zip(breaks[:-1], breaks[1:]):
+    for low, high in itertools.pairwise(breaks):
         selection = systematic_pps(x, n, start=(low + high) / 2, certain=certain)
         chosen = np.zeros(x.size, bool)
         chosen[list(selection.selected)] = True

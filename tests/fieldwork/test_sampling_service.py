@@ -131,7 +131,7 @@ def test_the_village_draw_is_reproducible(app):
     for _ in range(2):
         with session_scope(app) as session:
             survey = drawn_survey(session, 5)
-            village = sorted(c for c, s in selected(session, survey).items() if s.stage == 3)[0]
+            village = min(c for c, s in selected(session, survey).items() if s.stage == 3)
             sampling.import_listing(session, survey, village, [(str(i), "") for i in range(25)])
             orders.append([d.member_id - min(x.member_id for x in draws) for draws in
                            [sampling.draw_village_respondents(session, survey, village)] for d in draws])

@@ -69,7 +69,7 @@ def respondent_world(session):
 
 def store_interview(session, version_id: int, unit_id: int, answers: dict) -> str:
     """Store one interview response with ``answers`` and return its UUID."""
-    now = dt.datetime(2026, 6, 1, 3, tzinfo=dt.timezone.utc)
+    now = dt.datetime(2026, 6, 1, 3, tzinfo=dt.UTC)
     response = Response(uuid=str(uuid.uuid4()), payload_hash="0" * 64, questionnaire_version_id=version_id,
                         channel="interview", unit_id=unit_id, submitted_at=now, local_date=now.date(),
                         raw_json="{}")

@@ -13,7 +13,7 @@ order the ``value_labels`` sheet of the XLSX export shows. Labels are in Vietnam
 from __future__ import annotations
 
 import re
-from typing import Callable
+from collections.abc import Callable
 
 import pandas as pd
 import pyreadstat

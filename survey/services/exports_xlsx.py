@@ -6,7 +6,7 @@ Sheets: ``responses`` (one row per response), ``variables`` (each column's label
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from openpyxl import Workbook
 from sqlalchemy.orm import Session

@@ -173,10 +173,10 @@ def _copy_to(url: str, path: str) -> dict:
         f"bool_or(a.item_code = 'problem_elements' AND a.value_text = '{code}')::int END "
         f"AS problem_elements__{code}" for code in PROBLEMS)
     began = time.perf_counter()
-    with psycopg.connect(url.replace("postgresql+psycopg", "postgresql")) as connection, \
-            connection.cursor() as cursor, open(path, "wb") as handle:
-        with cursor.copy(COPY_SQL.format(options=options)) as copy:
-            handle.writelines(copy)
+    with (psycopg.connect(url.replace("postgresql+psycopg", "postgresql")) as connection,
+          connection.cursor() as cursor, open(path, "wb") as handle,
+          cursor.copy(COPY_SQL.format(options=options)) as copy):
+        handle.writelines(copy)
     seconds = time.perf_counter() - began
     with open(path, "rb") as handle:
         rows = sum(1 for _ in handle) - 1

@@ -66,6 +66,10 @@ def configure_extensions(app: Flask) -> None:
     from survey.web import auth
 
     auth.init_app(app)
+    from survey.services.exports_design import register_design_source
+    from survey.services.weights import export_design_values
+
+    register_design_source(export_design_values)
 
 
 def configure_blueprints(app: Flask) -> None:

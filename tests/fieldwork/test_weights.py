@@ -11,6 +11,7 @@ from survey.db.fieldwork import FrameUnitRow, RespondentDraw, ResponseWeight, Sa
 from survey.domain.sampling import SamplingError
 from survey.domain.sampling_weights import adjustment_classes
 from survey.services import sampling
+from survey.services.exports_design import design_values
 from survey.services.weights import (
     analysis_design,
     compute_weights,
@@ -140,12 +141,14 @@ def test_design_rows_make_certainty_units_strata(app):
         rows = design_for(session, survey.id)
         first = rows[0]
         exported = export_design_values(session, [r.response_id for r in rows])
+        registered = design_values(session, [first.response_id])
     capital = [r for r in rows if r.psu.startswith("D1")]
     assert capital and all(r.strata == "-/D1" and r.psu.startswith("D1C") for r in capital)
     others = [r for r in rows if not r.psu.startswith("D1")]
     assert all(r.strata == "-" and len(r.psu) == 2 for r in others)
     assert len({r.psu for r in others}) == 2
     assert exported[first.response_id].weight == first.weight
+    assert registered[first.response_id].as_tuple() == (first.weight, first.strata, first.psu, None)
     design = analysis_design(rows)
     assert design.degrees_of_freedom() == (2 - 1) + (2 - 1)
 

@@ -203,3 +203,16 @@ def test_custom_range_and_bad_period(login, world, raw):
     assert cells(page, "kiosk")["total"]["n"] == len(chosen)
     page = client.get("/analyst/?period=2026-Q7").get_data(as_text=True)
     assert "Kỳ báo cáo không hợp lệ" in page
+
+
+def test_coverage_per_row_equals_the_volumes_service(rapp, login, world):
+    """Each commune's ratings and transactions equal survey.services.volumes.coverage on its subtree."""
+    from survey.services.units import subtree_ids
+    from survey.services.volumes import coverage
+
+    page = login("analyst").get("/analyst/?period=2026-Q1&unit=P01").get_data(as_text=True)
+    with session_scope(rapp) as session:
+        for code in ("C01", "C03"):
+            expected = coverage(session, subtree_ids(session, world.units[code]), *Q1)
+            row = rows(page, f"//tr[@data-key='{world.units[code]}']")[0].text_content()
+            assert f"({expected.ratings} / {expected.transactions})" in row

@@ -10,11 +10,12 @@ from sqlalchemy.orm import Session
 
 from survey.db.organisation import Service, Unit
 from survey.services.reporting.cells import Cell
+from survey.services.reporting.coverage import coverage_by_row
 from survey.services.reporting.estimates import Groups, estimate_groups
 from survey.services.reporting.filters import Filters
 from survey.services.reporting.notes import notes_for
 from survey.services.reporting.structure import IndexStructure, load_structure
-from survey.services.volumes import Coverage, coverage
+from survey.services.volumes import Coverage
 
 NO_SERVICE = -1
 DIRECT = "tại chính đơn vị và đơn vị cũ đã sáp nhập / at the unit itself and merged predecessors"
@@ -65,13 +66,11 @@ def drill_table(session: Session, filters: Filters, by: str | None = None) -> Ta
     children = session.scalars(select(Unit).where(Unit.parent_id == unit.id)).all()
     by = by or ("unit" if children else "service")
     groups = estimate_groups(session, filters, by, structure)
-    show_coverage = structure.kind.rating
+    covered = coverage_by_row(session, filters, groups.reach, by) if structure.kind.rating else None
     codes = {child.id: child.code for child in children}
-    total = Row(unit.id, unit.name_vi, cells_of(structure, groups.total),
-                _coverage(session, filters, groups, None, by) if show_coverage else None)
+    total = Row(unit.id, unit.name_vi, cells_of(structure, groups.total), _pick(covered, "total"))
     rows = [
-        Row(key, label, cells_of(structure, groups.groups.get(key, {})),
-            _coverage(session, filters, groups, key, by) if show_coverage else None,
+        Row(key, label, cells_of(structure, groups.groups.get(key, {})), _pick(covered, key),
             codes.get(key) if by == "unit" else None)
         for key, label in _labels(session, unit, children, groups, by)
     ]
@@ -91,15 +90,8 @@ def _labels(session, unit, children, groups: Groups, by) -> list[tuple[int, str]
     return [(key, names.get(key, "Không ghi thủ tục / no service recorded")) for key in groups.groups]
 
 
-def _coverage(session, filters: Filters, groups: Groups, key: int | None, by: str) -> Coverage:
-    """Return ratings and transactions for the total (key None), a child unit or a service."""
-    window = filters.window
-    reach = groups.reach
-    if key is None:
-        return coverage(session, reach.unit_ids, window.start, window.end, filters.service_id)
-    if by == "unit":
-        members = {u for u in reach.unit_ids if reach.child_of(u) == key}
-        return coverage(session, members, window.start, window.end, filters.service_id)
-    if key == NO_SERVICE:
-        return Coverage(0, 0)
-    return coverage(session, reach.unit_ids, window.start, window.end, key)
+def _pick(covered: dict | None, key) -> Coverage | None:
+    """Return the coverage of one row (zero when nothing was rated or processed), None if not shown."""
+    if covered is None:
+        return None
+    return covered.get(key, Coverage(0, 0))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 from export_expected import COLUMNS, expected_rows
+from sqlalchemy import select
 
 from survey.domain.periods import Period
-from survey.services import exports_design
 from survey.services.exports import ExportError, ExportRequest, iter_rows, layout_for, resolve_unit
 from survey.web.database import session_scope
 
@@ -75,24 +75,54 @@ def test_unknown_questionnaire(app, export_world):
     assert error.value.code == "unknown_questionnaire"
 
 
-def test_a_registered_design_source_fills_the_design_columns(app, export_world):
-    from sqlalchemy import select
-
+def _weigh(app, keys):
+    """Store household-survey weights for the responses ``keys`` (the chain the weighting run builds)."""
+    from survey.db.fieldwork import (
+        FieldSurvey,
+        FrameUnitRow,
+        ListingMember,
+        RespondentDraw,
+        ResponseWeight,
+        SampleSelection,
+    )
     from survey.db.responses import Response
 
-    def source(session, ids):
-        rows = session.execute(select(Response.id, Response.uuid).where(Response.id.in_(ids)))
-        return {rid: exports_design.DesignValues(2.5, "urban", f"psu-{key[:4]}", 0.1)
-                for rid, key in rows if key.startswith(("0", "1", "2", "3", "4", "5", "6", "7"))}
+    with session_scope(app) as session:
+        survey = FieldSurvey(code="hh2026", name="Khảo sát hộ 2026", questionnaire_code="mini")
+        session.add(survey)
+        session.flush()
+        village = FrameUnitRow(survey_id=survey.id, position=1, code="V01", name="Thôn 1", level="village")
+        session.add(village)
+        session.flush()
+        selection = SampleSelection(survey_id=survey.id, stage=1, frame_unit_id=village.id, size=100,
+                                    probability=0.2, overall_probability=0.2, group_units=40,
+                                    group_selected=8, group_size=4000)
+        session.add(selection)
+        session.flush()
+        for n, key in enumerate(keys, start=1):
+            member = ListingMember(selection_id=selection.id, position=n)
+            session.add(member)
+            session.flush()
+            draw = RespondentDraw(selection_id=selection.id, member_id=member.id, draw_order=n,
+                                  role="main", probability=0.1)
+            session.add(draw)
+            session.flush()
+            response_id = session.scalar(select(Response.id).where(Response.uuid == key))
+            session.add(ResponseWeight(
+                response_id=response_id, survey_id=survey.id, draw_id=draw.id, probability=0.02,
+                base_weight=50.0, nonresponse_weight=1.1, calibrated_weight=1.0, final_weight=55.0 + n,
+                adjustment_class="all", strata="urban", psu=f"V0{n}", fpc_psu=40.0))
 
-    exports_design.register_design_source(source)
-    try:
-        got = _rows(app, ExportRequest("mini"))
-    finally:
-        exports_design.unregister_design_source(source)
-    for key, row in got.items():
-        if key[0] in "01234567":
-            assert (row["weight"], row["strata"], row["psu"], row["fpc"]) == (2.5, "urban", f"psu-{key[:4]}", 0.1)
-        else:
-            assert (row["weight"], row["strata"], row["psu"], row["fpc"]) == (None, None, None, None)
-    assert _rows(app, ExportRequest("mini"))[key]["weight"] is None
+
+def test_design_columns_come_from_the_household_weights(app, export_world):
+    """The weighting module's registered source fills weight, strata and psu; its design treats PSUs
+    as drawn with replacement, so fpc stays empty."""
+    keys = sorted(export_world.payloads)[:3]
+    _weigh(app, keys)
+    got = _rows(app, ExportRequest("mini"))
+    for n, key in enumerate(keys, start=1):
+        assert (got[key]["weight"], got[key]["strata"], got[key]["psu"], got[key]["fpc"]) == (
+            55.0 + n, "urban", f"V0{n}", None)
+    for key in set(got) - set(keys):
+        assert (got[key]["weight"], got[key]["strata"], got[key]["psu"], got[key]["fpc"]) == (
+            None, None, None, None)

@@ -76,7 +76,7 @@ def layout_for(session: Session, code: str) -> Layout:
 
 def count(session: Session, request: ExportRequest) -> int:
     """Return how many responses the request matches."""
-    query = _filtered(session, select(func.count(Response.id)), request)
+    query = _filtered(select(func.count(Response.id)), request)
     return session.scalar(query)
 
 
@@ -86,7 +86,7 @@ def iter_rows(session: Session, request: ExportRequest, layout: Layout,
     columns = [_selector(layout, column) for column in layout.columns]
     last_id = 0
     while True:
-        query = _filtered(session, _response_query(), request)
+        query = _filtered(_response_query(), request)
         batch = session.execute(
             query.where(Response.id > last_id).order_by(Response.id).limit(batch_size)
         ).all()
@@ -113,7 +113,7 @@ def _response_query():
     )
 
 
-def _filtered(session: Session, query, request: ExportRequest):
+def _filtered(query, request: ExportRequest):
     """Apply the request's filters to a query over responses."""
     version_ids = select(QuestionnaireVersion.id).where(
         QuestionnaireVersion.code == request.code, QuestionnaireVersion.status == "published"
@@ -153,7 +153,7 @@ def _answers(session: Session, request: ExportRequest, first: int, last: int) ->
              .join(Response, Response.id == Answer.response_id)
              .where(Answer.response_id.between(first, last)))
     rows = session.execute(
-        _filtered(session, query, request).order_by(Answer.response_id, Answer.item_code, Answer.seq)
+        _filtered(query, request).order_by(Answer.response_id, Answer.item_code, Answer.seq)
     )
     for row in rows:
         found.setdefault(row.response_id, {}).setdefault(row.item_code, []).append(row)
@@ -167,7 +167,7 @@ def _flags(session: Session, request: ExportRequest, first: int, last: int) -> d
              .join(Response, Response.id == ResponseFlag.response_id)
              .where(ResponseFlag.response_id.between(first, last)))
     for response_id, flag in session.execute(
-            _filtered(session, query, request).order_by(ResponseFlag.response_id, ResponseFlag.flag)):
+            _filtered(query, request).order_by(ResponseFlag.response_id, ResponseFlag.flag)):
         found.setdefault(response_id, []).append(flag)
     return {key: tuple(value) for key, value in found.items()}
 

@@ -10,7 +10,7 @@ from werkzeug.serving import run_simple
 from survey.db import migrate
 from survey.demo import accounts as demo_accounts
 from survey.demo import build as demo_build
-from survey.demo.build import DEFAULT_SEED
+from survey.demo.build import DEFAULT_SCALE, DEFAULT_SEED
 from survey.domain.loader import load_file
 from survey.resources import bundled_questionnaire_files
 from survey.services import questionnaires as service
@@ -39,8 +39,8 @@ DEMO_URLS = (
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--no-serve", is_flag=True, help="Prepare the demo database and exit.")
 @click.option("--scale", type=click.FloatRange(min=0.0001, max=10.0), default=None,
-              help="Share of the full demo volume to generate on the first run "
-                   "(default: DEMO_SCALE from the configuration, else 1).")
+              help="Share of the full demo volume (1 = about 50,000 kiosk ratings and 20 interviews per "
+                   f"village) built on the first run; default DEMO_SCALE, else {DEFAULT_SCALE}.")
 @click.option("--seed", default=DEFAULT_SEED, show_default=True, type=int)
 @with_appcontext
 def demo(host: str, port: int, no_serve: bool, scale: float | None, seed: int) -> None:
@@ -61,7 +61,7 @@ def demo(host: str, port: int, no_serve: bool, scale: float | None, seed: int) -
     if existing == "complete":
         click.echo("demo data found: reusing it")
     else:
-        scale = scale if scale is not None else float(app.config.get("DEMO_SCALE", 1.0))
+        scale = scale if scale is not None else float(app.config.get("DEMO_SCALE", DEFAULT_SCALE))
         click.echo(f"building the demo province (scale {scale:g}, seed {seed}) ...")
         report = demo_build.build(
             app.extensions[EXTENSION][1], scale=scale, seed=seed,

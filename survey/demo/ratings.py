@@ -109,7 +109,8 @@ def _ratings(places, kiosk_tokens, days, transactions, ratings, rng) -> list[Out
     for i in range(n):
         place = places[c[i]]
         day = days[d[i]]
-        moment = dt.datetime.combine(day, dt.time(0), tzinfo=LOCAL_ZONE) + dt.timedelta(seconds=int(minutes[i] * 60))
+        midnight = dt.datetime.combine(day, dt.time(0), tzinfo=LOCAL_ZONE)
+        moment = midnight + dt.timedelta(seconds=int(minutes[i] * 60))
         reference = (f"000.00.{place.spec.code}.{day:%y%m%d}-{sequence[i]:04d}"
                      if with_reference[i] else None)
         counter = place.counter_codes[counters[i]]

@@ -26,8 +26,8 @@ import hashlib
 import hmac
 import re
 import struct
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 FORMAT_VERSION = 1
 TAG_BYTES = 12
@@ -200,8 +200,8 @@ def _fields(body: bytes) -> dict:
     return {
         "kind": KINDS[poster], "key_id": key_text, "unit_id": unit_id, "service_id": service_id or None,
         "transaction_ref": reference_text or None, "questionnaire": QUESTIONNAIRES[bool(head & _FULL)],
-        "issued_at": dt.datetime.fromtimestamp(issued, dt.timezone.utc),
-        "expires_at": dt.datetime.fromtimestamp(expires, dt.timezone.utc),
+        "issued_at": dt.datetime.fromtimestamp(issued, dt.UTC),
+        "expires_at": dt.datetime.fromtimestamp(expires, dt.UTC),
     }
 
 

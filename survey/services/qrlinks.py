@@ -17,8 +17,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -96,7 +97,7 @@ class Keyring:
             key = hmac.new(secret, b"hailong qr link signing key", hashlib.sha256).digest()
             return cls({DERIVED_KEY_ID: key}, DERIVED_KEY_ID)
         if not isinstance(configured, Mapping):
-            raise ValueError('QR_KEYS must be a JSON object {"key id": "secret", ...}')
+            raise TypeError('QR_KEYS must be a JSON object {"key id": "secret", ...}')
         keys = {str(kid): str(secret).encode("utf-8") for kid, secret in configured.items()}
         for kid, secret in keys.items():
             if not qrtoken.valid_key_id(kid):
@@ -319,4 +320,4 @@ def _questionnaire(code: str) -> str:
 
 def _whole(moment: dt.datetime) -> dt.datetime:
     """Return the moment without its fraction of a second (tokens hold whole seconds)."""
-    return moment.astimezone(dt.timezone.utc).replace(microsecond=0)
+    return moment.astimezone(dt.UTC).replace(microsecond=0)

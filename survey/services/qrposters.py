@@ -9,8 +9,8 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from pypdf import PdfWriter
 from sqlalchemy.orm import Session

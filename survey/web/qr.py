@@ -8,7 +8,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, current_app, has_app_context, has_request_context, render_template, request
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    has_app_context,
+    has_request_context,
+    render_template,
+    request,
+)
 
 from survey.db.base import utcnow
 from survey.services import qrlinks

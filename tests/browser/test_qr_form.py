@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from survey.db.organisation import Service, Unit
 from survey.db.qr import SpentQrToken
-from survey.db.responses import Answer, PiiAnswer, Response
+from survey.db.responses import PiiAnswer, Response
 from survey.domain.loader import load_file
 from survey.resources import bundled_questionnaire_files
 from survey.services import qrlinks, questionnaires
@@ -51,7 +51,7 @@ def phone(browser):
 
 def link(app, *, questionnaire="kiosk", ref="T-1", when=None, ring=None) -> str:
     """Issue a receipt link for counter K01 and return its path."""
-    when = when or dt.datetime.now(dt.timezone.utc)
+    when = when or dt.datetime.now(dt.UTC)
     with session_scope(app) as session:
         issued = qrlinks.issue_transaction_link(
             session, ring or app.extensions["hailong.qr"][0], qrlinks.LinkSettings(), unit_code="K01",
@@ -161,7 +161,7 @@ def test_the_full_sipas_form_when_the_link_says_so(live_server, qr_world, phone,
 
 @pytest.mark.parametrize(("name", "make", "heading"), [
     ("tampered", lambda app: link(app)[:-4] + "AAAA", "Liên kết này không hợp lệ"),
-    ("expired", lambda app: link(app, when=dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=30)),
+    ("expired", lambda app: link(app, when=dt.datetime.now(dt.UTC) - dt.timedelta(days=30)),
      "Liên kết này đã hết hạn"),
     ("unknown-key", lambda app: link(app, ring=qrlinks.Keyring({"gone": b"g" * 32}, "gone")),
      "Liên kết này không còn hiệu lực"),

@@ -16,7 +16,7 @@ from survey.domain.loader import load_file
 from survey.services import credentials, questionnaires
 from survey.web.database import session_scope
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 NOW = dt.datetime(2026, 3, 2, 3, 0, tzinfo=UTC)  # Monday 10:00 in Viet Nam
 BUNDLED = Path(__file__).resolve().parents[2] / "questionnaires"
 KEYS = {"2026a": "old-secret-for-tests-0123456789", "2026b": "new-secret-for-tests-0123456789"}

@@ -102,7 +102,7 @@ def test_a_receipt_link_from_the_api_to_the_citizen_and_back(client, world):
     assert page.headers["Cache-Control"] == "no-store"
     assert client.get("/R/" + body["token"]).status_code == 200  # the upper-case URL of the QR code
     assert "Quick satisfaction rating" in client.get(path + "?lang=en").get_data(as_text=True)
-    submitted = kiosk_payload(submitted_at=dt.datetime.now(dt.timezone.utc).isoformat(), started_at=None)
+    submitted = kiosk_payload(submitted_at=dt.datetime.now(dt.UTC).isoformat(), started_at=None)
     response = client.post("/api/v1/responses", json=submitted, headers=bearer(body["token"]))
     assert response.status_code == 201, response.get_json()
     again = client.post("/api/v1/responses", json=kiosk_payload(), headers=bearer(body["token"]))
@@ -114,7 +114,7 @@ def test_a_receipt_link_from_the_api_to_the_citizen_and_back(client, world):
 @pytest.mark.parametrize(("make", "status", "refusal"), [
     (lambda app: issue(app)[:-3] + "AAA", 400, "tampered"),
     (lambda app: "not-a-token", 400, "tampered"),
-    (lambda app: issue(app, when=dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=15)), 410, "expired"),
+    (lambda app: issue(app, when=dt.datetime.now(dt.UTC) - dt.timedelta(days=15)), 410, "expired"),
     (lambda app: _foreign_key_token(app), 410, "unknown_key"),
 ])
 def test_refusal_pages(client, world, make, status, refusal):
@@ -189,4 +189,4 @@ def _foreign_key_token(app) -> str:
     from test_qr_links import keyring
 
     return issue(app, ring=keyring("old", {"old": "a-key-nobody-has-0123456789"}),
-                 when=dt.datetime.now(dt.timezone.utc))
+                 when=dt.datetime.now(dt.UTC))

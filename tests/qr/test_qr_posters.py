@@ -48,7 +48,7 @@ def test_cli_writes_one_poster_per_counter(runner, world, tmp_path):
     text = subprocess.run(["pdftotext", str(output), "-"], capture_output=True, text=True, check=True).stdout
     assert "Mở máy ảnh của điện thoại" in text and "Open your phone's camera" in text
     keys = {kid: secret.encode() for kid, secret in KEYS.items()}
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     units = []
     for image in pages_of(output, tmp_path):
         content = read_qr(image)
@@ -65,7 +65,7 @@ def test_cli_poster_for_a_unit_without_counters_and_errors(runner, world, tmp_pa
     result = runner.invoke(cli, ["qr", "posters", "C02", "-o", str(output), "--questionnaire", "sipas"])
     assert result.exit_code == 0, result.output  # QR_BASE_URL comes from the configuration
     claims = qrtoken.decode(read_qr(pages_of(output, tmp_path)[0]).rsplit("/", 1)[1],
-                            {k: v.encode() for k, v in KEYS.items()}, dt.datetime.now(dt.timezone.utc))
+                            {k: v.encode() for k, v in KEYS.items()}, dt.datetime.now(dt.UTC))
     assert (claims.unit_id, claims.questionnaire) == (world.units["C02"], "sipas")
     missing = runner.invoke(cli, ["qr", "posters", "NOPE", "-o", str(output)])
     assert missing.exit_code == 1 and "NOPE" in missing.output

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from survey.domain import qrtoken
 from survey.domain.qrtoken import LinkClaims, TokenRejected
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 NOW = dt.datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
 KEY = b"k1-secret-0123456789abcdef"
 KEYS = {"k1": KEY}
@@ -146,7 +146,8 @@ def test_rotation_keeps_old_links_while_their_key_is_configured():
 
 def test_structures_encode_never_writes_are_refused_even_when_signed():
     issued = int(NOW.timestamp())
-    good = dict(head=0x10, kid=b"k1", unit=12, service=3, issued=issued, expires=issued + 60, ref=b"T-1")
+    good = {"head": 0x10, "kid": b"k1", "unit": 12, "service": 3, "issued": issued, "expires": issued + 60,
+            "ref": b"T-1"}
     assert qrtoken.decode(signed(layout(**good)), KEYS, NOW).transaction_ref == "T-1"
     cases = {
         "unsupported_version": dict(good, head=0x20),

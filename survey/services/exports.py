@@ -23,7 +23,7 @@ from survey.services import questionnaires, units
 from survey.services.exports_design import EMPTY, design_values
 from survey.services.exports_layout import Column, Layout, build_layout
 
-BATCH_SIZE = 1000
+BATCH_SIZE = 5000
 FORMATS = ("csv", "xlsx", "dta", "sav")
 
 

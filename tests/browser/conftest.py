@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import pytest
 from werkzeug.serving import make_server
 
+from kiosk_steps import KIOSK_QUESTIONNAIRE
+
 from survey.db import migrate
 from survey.domain.loader import load_file
 from survey.services import accounts, credentials, kiosks, organisation, questionnaires
@@ -30,7 +32,6 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-KIOSK_QUESTIONNAIRE = Path(__file__).resolve().parents[2] / "questionnaires" / "kiosk" / "2026.1.yaml"
 STAFF_PASSWORD = "mật-khẩu-thử-nghiệm-2026"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from sqlalchemy import select
@@ -9,6 +10,7 @@ from sqlalchemy import select
 from survey.db.responses import Response, ResponseFlag
 from survey.web.database import session_scope
 
+KIOSK_QUESTIONNAIRE = Path(__file__).resolve().parents[2] / "questionnaires" / "kiosk" / "2026.1.yaml"
 SHORT = 10_000  # ms: the longest a kiosk step may take on a loaded 2-core machine
 
 
@@ -51,9 +53,17 @@ def rate(page, value: int, *, service: str | None = None, problems=(), comment: 
     page.wait_for_selector("#screen-thanks", state="visible", timeout=SHORT)
 
 
-def wait_queue_empty(page) -> None:
-    """Wait until the kiosk says nothing is waiting to be sent."""
-    page.wait_for_selector("#status[data-queue='0']", state="attached", timeout=SHORT * 2)
+def wait_synced(page, app, count: int) -> list[dict]:
+    """Wait until the server holds ``count`` responses and the kiosk's outbox is empty; return them."""
+    deadline = time.monotonic() + SHORT * 2 / 1000
+    while len(rows := stored(app)) < count and time.monotonic() < deadline:
+        page.wait_for_timeout(200)
+    page.wait_for_function(
+        "HailongQueue.open('hailong-kiosk').then(q => q.count()).then(n => n === 0)", timeout=SHORT * 2
+    )
+    page.wait_for_selector("#status[data-queue='0']", state="attached", timeout=SHORT)
+    assert len(rows) == count, rows
+    return rows
 
 
 def stored(app) -> list[dict]:

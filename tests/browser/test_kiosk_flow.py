@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from kiosk_steps import SHORT, open_kiosk, pair, rate, shot, stored, wait_queue_empty
+from kiosk_steps import SHORT, open_kiosk, pair, rate, shot, stored, wait_synced
 
 
 def test_pairing_then_a_happy_rating_in_vietnamese(page, live_server, live_app, kiosk_world, artifacts):
@@ -28,7 +28,7 @@ def test_pairing_then_a_happy_rating_in_vietnamese(page, live_server, live_app, 
     page.click("#callback-no")
     page.wait_for_selector("#screen-thanks", state="visible")
     shot(page, artifacts, "06-thanks-vi")
-    wait_queue_empty(page)
+    wait_synced(page, live_app, 1)
     [response] = stored(live_app)
     raw = json.loads(response["raw"])
     assert raw["answers"] == {"overall_rating": 5, "callback_consent": "no"}
@@ -76,7 +76,7 @@ def test_an_unhappy_rating_with_reasons_comment_and_call_back(
     shot(page, artifacts, f"06-thanks-{language}")
     page.wait_for_selector("#screen-welcome", state="visible", timeout=SHORT)
     assert page.inner_text("#start") == "Bắt đầu đánh giá"  # the next citizen starts in Vietnamese
-    wait_queue_empty(page)
+    wait_synced(page, live_app, 1)
     [response] = stored(live_app)
     raw = json.loads(response["raw"])
     assert raw["answers"]["overall_rating"] == 2
@@ -95,7 +95,7 @@ def test_declining_the_call_back_after_saying_yes_sends_no_phone(page, live_serv
     page.click("#callback-yes")
     page.click("#phone-skip")
     page.wait_for_selector("#screen-thanks", state="visible")
-    wait_queue_empty(page)
+    wait_synced(page, live_app, 1)
     [response] = stored(live_app)
     assert json.loads(response["raw"])["answers"] == {"overall_rating": 3, "callback_consent": "no"}
     assert response["service_id"] is None
@@ -130,7 +130,7 @@ def test_idle_reset_can_submit_the_partial_rating(page, live_server, live_app, k
     page.click(".face[data-value='2']")
     page.click("#problem-list [data-value='procedures']")
     page.wait_for_selector("#screen-welcome", state="visible", timeout=SHORT)
-    wait_queue_empty(page)
+    wait_synced(page, live_app, 1)
     [response] = stored(live_app)
     raw = json.loads(response["raw"])
     assert raw["answers"] == {"overall_rating": 2, "problem_elements": ["procedures"]}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from kiosk_steps import SHORT, open_kiosk, pair, rate, shot, stored, wait_queue_empty
+from kiosk_steps import SHORT, open_kiosk, pair, rate, shot, stored, wait_synced
 
 from survey.services import kiosks
 from survey.web.database import session_scope
@@ -35,7 +35,7 @@ def test_a_pushed_transaction_is_rated_once_and_a_second_rating_is_flagged(
     _push(page, live_server, kiosk_world, "000.00.07.H01-261123-0001", service="1.000894", counter="K02")
     page.wait_for_selector("#welcome-transaction:has-text('000.00.07.H01-261123-0001')", timeout=SHORT)
     rate(page, 5)
-    wait_queue_empty(page)
+    wait_synced(page, live_app, 2)
     first, second = stored(live_app)
     assert first["transaction_ref"] == second["transaction_ref"] == "000.00.07.H01-261123-0001"
     assert first["unit_id"] == kiosk_world.units["K02"]
@@ -57,7 +57,7 @@ def test_rapid_repeated_ratings_are_stored_with_a_flag(page, live_server, live_a
     for _ in range(3):
         rate(page, 5)
         page.wait_for_selector("#screen-welcome", state="visible", timeout=SHORT)
-    wait_queue_empty(page)
+    wait_synced(page, live_app, 3)
     rows = stored(live_app)
     assert [r["flags"] for r in rows] == [[], ["burst"], ["burst"]]
     assert [r["status"] for r in rows] == ["accepted", "flagged", "flagged"]
@@ -79,7 +79,7 @@ def test_a_revoked_device_keeps_its_earlier_ratings_flagged_and_shows_a_clear_sc
     page.wait_for_selector("#screen-blocked", state="visible", timeout=SHORT * 2)
     assert page.inner_text("#blocked-reason") == "Thiết bị này đã bị thu hồi."
     shot(page, artifacts, "11-revoked")
-    wait_queue_empty(page)
+    wait_synced(page, live_app, 2)
     rows = stored(live_app)
     assert len(rows) == 2
     assert all(r["flags"] == ["credential_revoked"] and not r["counted"] for r in rows)

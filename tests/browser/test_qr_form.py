@@ -188,3 +188,19 @@ def test_no_horizontal_scrolling_on_a_small_phone(live_server, qr_world, browser
     assert height >= 44  # a comfortable touch target
     context.close()
     assert re.fullmatch(r"/r/[A-Z2-7]+", link(live_server.app))
+
+
+def test_the_form_loads_and_sends_on_a_slow_mobile_connection(live_server, qr_world, phone):
+    cdp = phone.context.new_cdp_session(phone)
+    # Chrome DevTools' "Slow 3G": 400 ms round trips, 50 kB/s down, 50 kB/s up.
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", {
+        "offline": False, "latency": 400, "downloadThroughput": 50 * 1024, "uploadThroughput": 50 * 1024,
+    })
+    phone.goto(live_server.url + link(live_server.app), wait_until="load")
+    timing = phone.evaluate("performance.getEntriesByType('navigation')[0].duration")
+    assert timing < 5000  # milliseconds until the form works, every file included
+    phone.get_by_text("Rất hài lòng", exact=True).click()
+    phone.get_by_role("button", name="Gửi đánh giá").click()
+    expect(phone.locator("#qr-thanks")).to_be_visible(timeout=10000)
+    assert len(stored(live_server.app)) == 1

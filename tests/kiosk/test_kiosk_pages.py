@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import csrf_of
+from kiosk_world import csrf_of
 
 from survey.db.kiosks import Kiosk
 from survey.services import kiosks

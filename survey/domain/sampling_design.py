@@ -44,6 +44,10 @@ class Stage:
     size: str = "population"
     # "error": a parent with fewer units than n is refused; "all": all its units are taken.
     short: str = "error"
+    # "random": the systematic pass runs over the group in a random order (Hartley and Rao 1962),
+    # so the with-replacement variance estimator stays honest; "frame": in frame order, for
+    # implicit stratification by the frame's geographic order.
+    order: str = "random"
 
 
 @dataclass(frozen=True)
@@ -98,9 +102,9 @@ class DesignSpec:
                     f"{stage.level}: certainty thuộc {CERTAINTY_RULES}, size thuộc {SIZE_MEASURES}",
                     f"{stage.level}: certainty must be one of {CERTAINTY_RULES}, size one of "
                     f"{SIZE_MEASURES}")
-            if stage.short not in ("error", "all"):
-                raise _spec_error(f"{stage.level}: short phải là 'error' hoặc 'all'",
-                                  f"{stage.level}: short must be 'error' or 'all'")
+            if stage.short not in ("error", "all") or stage.order not in ("random", "frame"):
+                raise _spec_error(f"{stage.level}: short là 'error'|'all', order là 'random'|'frame'",
+                                  f"{stage.level}: short must be 'error'|'all', order 'random'|'frame'")
         for name, count in self.strata.items():
             if not isinstance(count, int) or count < 1:
                 raise _spec_error(f"tầng {name}: số đơn vị phải là số nguyên dương",
@@ -236,16 +240,22 @@ def _draw_group(frame: Frame, number: int, stage: Stage, codes: list[str], count
         count = len(codes)
     sizes = np.array([frame.size(code, stage.size) for code in codes])
     flagged = np.array([stage.certainty == "flagged" and frame.units[c].certainty for c in codes])
+    order = rng.permutation(len(codes)) if stage.order == "random" else np.arange(len(codes))
     try:
-        result = systematic_pps(sizes, count, rng=rng, certain=flagged)
+        result = systematic_pps(sizes[order], count, rng=rng, certain=flagged[order])
     except SamplingError as error:
         raise SamplingError(error.code, f"{where}: {error.message_vi}",
                             f"{where_en}: {error.message_en}") from None
+    chosen = sorted(int(order[i]) for i in result.selected)
+    probabilities = np.empty(len(codes))
+    probabilities[order] = result.probabilities
+    certain = np.empty(len(codes), bool)
+    certain[order] = result.certain
     return [
         Selection(
             stage=number, level=stage.level, code=codes[i], parent=parent, stratum=stratum,
-            size=float(sizes[i]), probability=float(result.probabilities[i]),
-            certainty=("flagged" if flagged[i] else "size") if result.certain[i] else None,
+            size=float(sizes[i]), probability=float(probabilities[i]),
+            certainty=("flagged" if flagged[i] else "size") if certain[i] else None,
             group_units=len(codes), group_selected=count, group_size=float(sizes.sum()))
-        for i in result.selected
+        for i in chosen
     ]

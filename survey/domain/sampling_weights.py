@@ -19,6 +19,7 @@ class PathStep:
     certainty: bool
     group_selected: int
     group_units: int
+    group_certain: int = 0
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,8 @@ def design_position(stratum: str, path: list[PathStep], respondent: str) -> Posi
     (they are the PSUs of that stratum, even when one of them was also a certainty selection,
     which treats it, conservatively, as sampled). When every stage was taken with certainty the
     respondents of the village are the PSUs. ``fpc_*`` are the numbers of units the PSU and the
-    SSU were drawn from.
+    SSU were drawn from; at the first stage the certainty units, which are strata of their own,
+    are left out of the PSU's count.
     """
     parts = [stratum or "-"]
     level = 0
@@ -53,8 +55,9 @@ def design_position(stratum: str, path: list[PathStep], respondent: str) -> Posi
         if path[level].group_selected >= 2:
             break
     below = path[level + 1] if level + 1 < len(path) else None
+    units = path[level].group_units - (path[level].group_certain if level == 0 else 0)
     return Position("/".join(parts), path[level].code, below.code if below else respondent,
-                    float(path[level].group_units), float(below.group_units) if below else None)
+                    float(units), float(below.group_units) if below else None)
 
 
 def adjustment_classes(chains: dict[str, list[str]], respondents: dict[str, int],

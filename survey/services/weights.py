@@ -147,6 +147,9 @@ def _paths(session: Session, survey: FieldSurvey):
         .join(FrameUnitRow, SampleSelection.frame_unit_id == FrameUnitRow.id)
         .where(SampleSelection.survey_id == survey.id)).all()
     by_id = {selection.id: (selection, code) for selection, code in rows}
+    certain = defaultdict(int)
+    for selection, _ in rows:
+        certain[selection.parent_id, selection.stratum] += selection.certainty is not None
     last = len(design_of(survey).stages)
     selections, paths = {}, {}
     for selection, code in rows:
@@ -155,7 +158,8 @@ def _paths(session: Session, survey: FieldSurvey):
         chain, current = [], selection
         while current is not None:
             chain.append(PathStep(by_id[current.id][1], current.certainty is not None,
-                                  current.group_selected, current.group_units))
+                                  current.group_selected, current.group_units,
+                                  certain[current.parent_id, current.stratum]))
             current = by_id[current.parent_id][0] if current.parent_id else None
         selections[code], paths[code] = selection, chain[::-1]
     return selections, paths

@@ -146,6 +146,9 @@ def test_design_rows_make_certainty_units_strata(app):
     assert capital and all(r.strata == "-/D1" and r.psu.startswith("D1C") for r in capital)
     others = [r for r in rows if not r.psu.startswith("D1")]
     assert all(r.strata == "-" and len(r.psu) == 2 for r in others)
+    # Districts drawn by PPS came from the 4 districts other than the capital; capital PSUs from 3 communes.
+    assert {r.fpc_psu for r in others} == {4.0} and {r.fpc_psu for r in capital} == {3.0}
+    assert {r.fpc_ssu for r in others} == {3.0} and {r.fpc_ssu for r in capital} == {3.0}
     assert len({r.psu for r in others}) == 2
     assert exported[first.response_id].weight == first.weight
     assert registered[first.response_id].as_tuple() == (first.weight, first.strata, first.psu, None)

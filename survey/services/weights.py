@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 from sqlalchemy import delete, func, select
@@ -29,7 +29,7 @@ from survey.db.fieldwork import (
 )
 from survey.db.responses import Response
 from survey.domain.sampling import SamplingError
-from survey.domain.sampling_weights import PathStep, adjustment_classes, design_position
+from survey.domain.sampling_weights import PathStep, Position, adjustment_classes, design_position
 from survey.services.exports_design import DesignValues
 from survey.services.sampling import design_of
 from survey.services.weights_margins import Margins, respondent_categories
@@ -73,6 +73,7 @@ class _Member:
     weight: float
     eligible: bool
     response_id: int | None
+    listed: int
 
 
 def compute_weights(session: Session, survey: FieldSurvey, *, margins: Margins | None = None,
@@ -116,8 +117,7 @@ def compute_weights(session: Session, survey: FieldSurvey, *, margins: Margins |
                             f"nhóm điều chỉnh không có người trả lời: {', '.join(lost)}",
                             f"adjustment classes without respondents: {', '.join(lost)}")
     rows = [i for i, m in enumerate(members) if m.response_id is not None]
-    positions = [design_position(selections[members[i].village].stratum, paths[members[i].village],
-                                 f"r{members[i].draw_id}") for i in rows]
+    positions = [_position(members[i], selections, paths) for i in rows]
     nonresponse = adjusted[rows]
     design = Design(weights=nonresponse, strata=[p.strata for p in positions],
                     clusters=[[p.psu for p in positions]], lonely_psu="adjust")
@@ -138,6 +138,16 @@ def compute_weights(session: Session, survey: FieldSurvey, *, margins: Margins |
                                  "min_respondents": min_respondents, "trim": trim_bounds,
                                  "margins": margins.totals if margins else None})))
     return report
+
+
+def _position(member: _Member, selections: dict, paths: dict) -> Position:
+    """Return a respondent's design position; people are PSUs of a village taken with certainty
+    at every stage, drawn from its ``listed`` people."""
+    position = design_position(selections[member.village].stratum, paths[member.village],
+                               f"r{member.draw_id}")
+    if position.fpc_psu is None:
+        return replace(position, fpc_psu=float(member.listed))
+    return position
 
 
 def _paths(session: Session, survey: FieldSurvey):
@@ -189,7 +199,8 @@ def _members(session: Session, survey: FieldSurvey, selections: dict):
         selection = selections[code_of[selection_id]]
         weight = listed[selection_id] / (selection.overall_probability * len(village_draws))
         members += [_Member(d.id, code_of[selection_id], weight, d.status != "ineligible",
-                            stored.get(d.response_uuid) if d.status == "completed" else None)
+                            stored.get(d.response_uuid) if d.status == "completed" else None,
+                            listed[selection_id])
                     for d in village_draws]
     counts = {"villages": len(selections), "issued": len(issued),
               "eligible_issued": sum(m.eligible for m in members),
@@ -258,10 +269,17 @@ def design_for(session: Session, survey_id: int) -> list[DesignRow]:
             for r in rows]
 
 
-def analysis_design(rows: list[DesignRow], lonely_psu: str = "adjust") -> Design:
-    """Return the analysis design of ``design_for`` rows, in their order."""
+def analysis_design(rows: list[DesignRow], *, fpc: bool = False, lonely_psu: str = "adjust") -> Design:
+    """Return the analysis design of ``design_for`` rows, in their order.
+
+    By default the PSUs are treated as drawn with replacement (the ultimate-cluster variance of a
+    PPS design, somewhat conservative); ``fpc=True`` adds the first-stage finite population
+    correction ``1 - n_h / N_h`` of simple random sampling, an approximation for PPS that the
+    simulation in docs/benchmarks.md found closer to the nominal coverage.
+    """
     return Design(weights=[r.weight for r in rows], strata=[r.strata for r in rows],
-                  clusters=[[r.psu for r in rows]], lonely_psu=lonely_psu)
+                  clusters=[[r.psu for r in rows]], fpc=[[r.fpc_psu for r in rows]] if fpc else (),
+                  lonely_psu=lonely_psu)
 
 
 def export_design_values(session: Session, response_ids) -> dict[int, DesignValues]:

@@ -154,6 +154,13 @@ def test_design_rows_make_certainty_units_strata(app):
     assert registered[first.response_id].as_tuple() == (first.weight, first.strata, first.psu, None)
     design = analysis_design(rows)
     assert design.degrees_of_freedom() == (2 - 1) + (2 - 1)
+    y = np.array([r.response_id % 3 for r in rows], float)
+    with_fpc = analysis_design(rows, fpc=True)
+    # Capital: 2 of 3 communes; elsewhere 2 of 4 districts: each stratum's variance times 1 - n/N.
+    in_capital = np.array([r.strata == "-/D1" for r in rows])
+    for mask, factor in ((in_capital, 1 - 2 / 3), (~in_capital, 1 - 2 / 4)):
+        z = np.where(mask, y, 0.0)
+        assert with_fpc.covariance(z)[0, 0] == pytest.approx(factor * design.covariance(z)[0, 0])
 
 
 def test_weights_need_interviews(app):

@@ -42,11 +42,10 @@ def posters(unit, output, questionnaire, base_url) -> None:
         if found is None:
             click.echo(f"Không có đơn vị {unit}. / No unit {unit}.", err=True)
             sys.exit(1)
-        total = len(qrposters.poster_units(session, found.id))
-        with click.progressbar(length=total, label="Áp phích / Posters", file=sys.stderr) as bar:
-            pdf, count = qrposters.posters_pdf(
-                session, keyring, settings, found.id, base_url, questionnaire=questionnaire, now=utcnow(),
-                progress=bar.update,
-            )
+        posters = qrposters.posters_for(
+            session, keyring, settings, found.id, base_url, questionnaire=questionnaire, now=utcnow(),
+        )
+    with click.progressbar(length=len(posters), label="Áp phích / Posters", file=sys.stderr) as bar:
+        pdf = qrposters.render_posters(posters, bar.update)
     Path(output).write_bytes(pdf)
-    click.echo(f"Đã ghi {count} áp phích vào {output}. / Wrote {count} posters to {output}.")
+    click.echo(f"Đã ghi {len(posters)} áp phích vào {output}. / Wrote {len(posters)} posters to {output}.")

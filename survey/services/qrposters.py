@@ -26,9 +26,14 @@ QR_WIDTH_MM = 120  # read from two metres away, and by old phone cameras from on
 
 @dataclass(frozen=True)
 class Poster:
-    """One counter's poster: the unit, the names of the places above it, its link and QR code."""
+    """One counter's poster: its unit, the names of the places above it, its link and QR code.
 
-    unit: Unit
+    Plain values only, so the posters can be rendered after the database transaction has ended
+    (rendering takes about a second a page; on SQLite an open transaction holds the write lock).
+    """
+
+    unit_code: str
+    unit_name: tuple[str, str | None]
     places: tuple[str, ...]
     url: str
     qr_svg_base64: str  # scaled to QR_WIDTH_MM by the template through its viewBox
@@ -40,17 +45,36 @@ class Poster:
         return local_date(self.expires_at - dt.timedelta(seconds=1))
 
 
-def poster_units(session: Session, unit_id: int) -> list[Unit]:
-    """Return the counters in the unit's subtree, or the unit itself when it has none."""
-    if session.get(Unit, unit_id) is None:
-        raise qrlinks.LinkError("unit", "Không có đơn vị này.", "No such unit.")
-    counters = [unit for unit in organisation.units_in(session, unit_id) if unit.kind == "counter"]
-    return counters or [session.get(Unit, unit_id)]
-
-
-def make_poster(
-    session: Session, keyring: qrlinks.Keyring, settings: qrlinks.LinkSettings, unit: Unit,
+def posters_for(
+    session: Session, keyring: qrlinks.Keyring, settings: qrlinks.LinkSettings, unit_id: int,
     base_url: str, *, questionnaire: str = "kiosk", now: dt.datetime,
+) -> list[Poster]:
+    """Sign a poster link for every counter in the unit's subtree, or for the unit if it has none."""
+    unit = session.get(Unit, unit_id)
+    if unit is None:
+        raise qrlinks.LinkError("unit", "Không có đơn vị này.", "No such unit.")
+    counters = [u for u in organisation.units_in(session, unit_id) if u.kind == "counter"]
+    return [
+        _poster(session, keyring, settings, target, base_url, questionnaire, now)
+        for target in counters or [unit]
+    ]
+
+
+def render_posters(posters: list[Poster], progress: Callable[[int], None] | None = None) -> bytes:
+    """Return the A4 PDF of the posters, one page each, reporting each rendered page to ``progress``."""
+    writer = PdfWriter()
+    for poster in posters:
+        writer.append(io.BytesIO(render(TEMPLATE, {"poster": poster, "qr_width_mm": QR_WIDTH_MM})))
+        if progress is not None:
+            progress(1)
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
+def _poster(
+    session: Session, keyring: qrlinks.Keyring, settings: qrlinks.LinkSettings, unit: Unit,
+    base_url: str, questionnaire: str, now: dt.datetime,
 ) -> Poster:
     """Sign a poster link for ``unit`` and draw its QR code."""
     issued = qrlinks.issue_poster_link(
@@ -58,23 +82,8 @@ def make_poster(
     )
     url = base_url.rstrip("/") + issued.path
     places = tuple(u.name_vi for u in units.ancestors(session, unit.id)[:-1])
-    svg = qrimages.svg(qrimages.content(url), 1.0)
-    return Poster(unit, places, url, base64.b64encode(svg.encode("utf-8")).decode("ascii"), issued.claims.expires_at)
-
-
-def posters_pdf(
-    session: Session, keyring: qrlinks.Keyring, settings: qrlinks.LinkSettings, unit_id: int,
-    base_url: str, *, questionnaire: str = "kiosk", now: dt.datetime,
-    progress: Callable[[int], None] | None = None,
-) -> tuple[bytes, int]:
-    """Return the A4 PDF of the posters of every counter of a unit, and how many there are."""
-    writer = PdfWriter()
-    targets = poster_units(session, unit_id)
-    for unit in targets:
-        poster = make_poster(session, keyring, settings, unit, base_url, questionnaire=questionnaire, now=now)
-        writer.append(io.BytesIO(render(TEMPLATE, {"poster": poster, "qr_width_mm": QR_WIDTH_MM})))
-        if progress is not None:
-            progress(1)
-    output = io.BytesIO()
-    writer.write(output)
-    return output.getvalue(), len(targets)
+    svg = qrimages.svg(qrimages.content(url), 1.0).encode("utf-8")
+    return Poster(
+        unit.code, (unit.name_vi, unit.name_en), places, url, base64.b64encode(svg).decode("ascii"),
+        issued.claims.expires_at,
+    )

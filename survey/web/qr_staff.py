@@ -72,13 +72,15 @@ def posters():
     if form.validate_on_submit():
         keyring, settings = keyring_and_settings()
         unit_id = int(form.unit.data)
-        pdf, _ = qrposters.posters_pdf(
+        posters = qrposters.posters_for(
             session, keyring, settings, unit_id, link_url(""), questionnaire=form.questionnaire.data,
             now=utcnow(),
         )
+        code = session.get(Unit, unit_id).code
+        session.rollback()  # end the transaction before the slow rendering
         return send_file(
-            io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
-            download_name=f"qr-posters-{session.get(Unit, unit_id).code}.pdf",
+            io.BytesIO(qrposters.render_posters(posters)), mimetype="application/pdf", as_attachment=True,
+            download_name=f"qr-posters-{code}.pdf",
         )
     return render_template("qr/posters.html", form=form)
 

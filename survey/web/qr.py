@@ -8,6 +8,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import TYPE_CHECKING
+
 from flask import (
     Blueprint,
     Flask,
@@ -27,6 +30,12 @@ from survey.web import qr_api, qr_keys, qr_staff
 from survey.web.auth import role_required
 from survey.web.database import request_session
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from survey.services.submission_channels import Caller, ChannelAuth
+    from survey.services.submission_payload import Submission
+
 bp = Blueprint("qr", __name__)
 
 STAFF = ("admin", "unit_manager", "supervisor")
@@ -41,7 +50,7 @@ def init_app(app: Flask) -> None:
     register_channel_authenticator("qr", _authenticate)
 
 
-def _authenticate(session, submission, caller, now):
+def _authenticate(session: Session, submission: Submission, caller: Caller, now: dt.datetime) -> ChannelAuth:
     """Authenticate a qr submission with the keys of the application serving it."""
     if not has_app_context() or qr_keys.EXTENSION not in current_app.extensions:
         raise SubmissionError("channel_unavailable", field="channel")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 
 from survey.services import qrlinks
 
@@ -23,7 +23,5 @@ def keyring_and_settings() -> tuple[qrlinks.Keyring, qrlinks.LinkSettings]:
 
 def link_url(path: str) -> str:
     """Return the absolute URL of a link path: QR_BASE_URL, else the address the request came to."""
-    from flask import request
-
     base = current_app.config.get("QR_BASE_URL") or request.url_root
     return base.rstrip("/") + path

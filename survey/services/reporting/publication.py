@@ -17,13 +17,11 @@ from survey.db.targets import PublishedResult
 from survey.domain.periods import Period
 from survey.services.reporting.cells import Cell
 from survey.services.reporting.estimates import estimate_groups
-from survey.services.reporting.filters import CHANNELS, NON_PROBABILITY, Filters, Window
+from survey.services.reporting.filters import Filters, Window
+from survey.services.reporting.judging import channels_for
 from survey.services.reporting.league import league
 from survey.services.reporting.structure import INDEX_KINDS, IndexKind, load_structure
 from survey.services.reporting.tables import cells_of
-
-#: The channels each public index is computed from.
-PUBLIC_CHANNELS = {"kiosk": tuple(sorted(NON_PROBABILITY))}
 
 
 @dataclass(frozen=True)
@@ -71,7 +69,7 @@ def public_results(session: Session, unit: Unit, period: Period) -> list[PublicR
     results = []
     window = Window(period.start, period.end, period)
     for index in published_indices(session, unit.id, period.code()):
-        filters = Filters(index, unit.id, window, channels=PUBLIC_CHANNELS.get(index, CHANNELS))
+        filters = Filters(index, unit.id, window, channels=channels_for(index))
         if unit.parent_id is None:
             structure = load_structure(session, index)
             total = estimate_groups(session, filters, None, structure).total

@@ -16,7 +16,7 @@ import numpy as np
 from survey.domain.sampling import METHODS, SamplingError, systematic_pps
 
 SIZE_MEASURES = ("population", "households")
-CERTAINTY_RULES = ("flagged", "none")
+CERTAINTY_RULES = ("flagged", "largest", "none")
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,12 @@ class FrameUnit:
 
 @dataclass(frozen=True)
 class Stage:
-    """One stage: the level drawn, units per selected parent (or per stratum at stage 1)."""
+    """One stage: the level drawn, units per selected parent (or per stratum at stage 1).
+
+    ``certainty``: "flagged" takes the units flagged in the frame, "largest" the largest unit of
+    each group (the first in frame order among equals), "none" neither; units larger than the
+    sampling interval are taken with certainty in every case.
+    """
 
     level: str
     n: int
@@ -240,6 +245,10 @@ def _draw_group(frame: Frame, number: int, stage: Stage, codes: list[str], count
         count = len(codes)
     sizes = np.array([frame.size(code, stage.size) for code in codes])
     flagged = np.array([stage.certainty == "flagged" and frame.units[c].certainty for c in codes])
+    reasons = np.where(flagged, "flagged", "size").astype(object)
+    if stage.certainty == "largest":
+        flagged[int(np.argmax(sizes))] = True
+        reasons[int(np.argmax(sizes))] = "largest"
     order = rng.permutation(len(codes)) if stage.order == "random" else np.arange(len(codes))
     try:
         result = systematic_pps(sizes[order], count, rng=rng, certain=flagged[order])
@@ -255,7 +264,7 @@ def _draw_group(frame: Frame, number: int, stage: Stage, codes: list[str], count
         Selection(
             stage=number, level=stage.level, code=codes[i], parent=parent, stratum=stratum,
             size=float(sizes[i]), probability=float(probabilities[i]),
-            certainty=("flagged" if flagged[i] else "size") if certain[i] else None,
+            certainty=str(reasons[i]) if certain[i] else None,
             group_units=len(codes), group_selected=count, group_size=float(sizes.sum()))
         for i in chosen
     ]

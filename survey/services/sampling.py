@@ -162,11 +162,12 @@ def import_listing(session: Session, survey: FieldSurvey, village_code: str,
         raise SamplingError("listing_drawn", f"{village_code}: đã rút người trả lời từ danh sách này",
                             f"{village_code}: respondents were already drawn from this listing")
     session.execute(delete(ListingMember).where(ListingMember.selection_id == selection.id))
-    for position, (name, address) in enumerate(people):
-        member = ListingMember(selection_id=selection.id, position=position, source=source)
-        session.add(member)
-        session.flush()
-        session.add(ListingPersonal(member_id=member.id, name=name, address=address or None))
+    members = [ListingMember(selection_id=selection.id, position=position, source=source)
+               for position in range(len(people))]
+    session.add_all(members)
+    session.flush()
+    session.add_all(ListingPersonal(member_id=member.id, name=name, address=address or None)
+                    for member, (name, address) in zip(members, people))
     session.flush()
     return len(people)
 

@@ -178,7 +178,8 @@ def _paths(session: Session, survey: FieldSurvey):
 def _members(session: Session, survey: FieldSurvey, selections: dict):
     """Return every issued sample member with its base weight, and the fieldwork counts."""
     listed = dict(session.execute(
-        select(ListingMember.selection_id, func.count()).group_by(ListingMember.selection_id)).all())
+        select(ListingMember.selection_id, func.count()).join(SampleSelection)
+        .where(SampleSelection.survey_id == survey.id).group_by(ListingMember.selection_id)).all())
     draws = session.scalars(select(RespondentDraw).join(SampleSelection).where(
         SampleSelection.survey_id == survey.id)).all()
     uuids = [d.response_uuid for d in draws if d.response_uuid]

@@ -154,3 +154,14 @@ def test_respondent_errors():
         draw_respondents(0, 20, 16, "simple", np.random.default_rng(0))
     with pytest.raises(SamplingError):
         draw_respondents(30, 20, 16, "lottery", np.random.default_rng(0))
+
+
+def test_largest_unit_rule():
+    frame = small_frame()
+    spec = DesignSpec.from_dict({"stages": [{"level": "district", "n": 2, "certainty": "none"},
+                                            {"level": "commune", "n": 1, "certainty": "largest"}]})
+    selections = draw_stages(frame, spec, None, np.random.default_rng(2))
+    for commune in (s for s in selections if s.stage == 2):
+        siblings = frame.children[commune.parent]
+        largest = max(siblings, key=lambda code: frame.size(code, "population"))
+        assert commune.code == largest and commune.certainty == "largest" and commune.probability == 1

@@ -31,6 +31,7 @@ class Raw:
 
     responses: list[dict]
     answers: dict[int, dict[str, dict]]
+    choices: dict[int, dict[str, list[str]]]
     parents: dict[int, int | None]
     predecessors: list[tuple[int, int, dt.date]]
     codes: dict[str, int]
@@ -46,13 +47,15 @@ def read_raw(session) -> Raw:
         for r in session.execute(select(Response)).scalars()
     ]
     answers: dict[int, dict[str, dict]] = {}
+    choices: dict[int, dict[str, list[str]]] = {}
     for a in session.execute(select(Answer)).scalars():
         answers.setdefault(a.response_id, {})[a.item_code] = {"int": a.value_int, "score": a.score,
                                                               "text": a.value_text}
+        choices.setdefault(a.response_id, {}).setdefault(a.item_code, []).append(a.value_text)
     units = session.execute(select(Unit.id, Unit.parent_id, Unit.code)).all()
     links = session.execute(select(UnitPredecessor.unit_id, UnitPredecessor.predecessor_id,
                                    UnitPredecessor.effective_date)).all()
-    return Raw(responses, answers, {u.id: u.parent_id for u in units}, [tuple(link) for link in links],
+    return Raw(responses, answers, choices, {u.id: u.parent_id for u in units}, [tuple(link) for link in links],
                {u.code: u.id for u in units})
 
 

@@ -126,6 +126,11 @@ def _kiosk_ratings(session, rng, units, services, version_id, comments, phones) 
                                      status=status, counted=counted)
                 response.answers.append(Answer(item_code="overall_rating", seq=0, value_int=face,
                                                score=1.0 if face >= 4 else 0.0))
+                if face <= 3:
+                    named = ["staff"] if position % 2 else ["procedures", "staff"]
+                    for seq, code in enumerate(named):
+                        response.answers.append(Answer(item_code="problem_elements", seq=seq,
+                                                       value_text=code))
                 if face <= 3 and position % 4 == 0:
                     comment = f"Góp ý bí mật số {len(comments)}: chờ quá lâu"
                     comments.append(comment)

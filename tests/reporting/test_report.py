@@ -52,15 +52,27 @@ def test_pdf_pages_have_text_images_and_embedded_fonts(world, login, tmp_path, i
 
 
 @needs_poppler
-def test_pdf_has_complaint_counts_but_no_comment(world, login, tmp_path):
+def test_pdf_has_complaint_counts_but_no_comment(rapp, world, login, tmp_path):
     """Top complaints are counted choices; no comment or phone number reaches the report."""
     response = login("analyst").get("/analyst/report.pdf?period=2026-Q1&unit=P01&index=kiosk")
     path = tmp_path / "report.pdf"
     path.write_bytes(response.data)
-    text = _run("pdftotext", str(path), "-")
+    text = " ".join(_run("pdftotext", str(path), "-").split())
     assert "Phản ánh, kiến nghị" in text
     for secret in world.comments + world.phones:
         assert secret not in text
+    with session_scope(rapp) as session:
+        raw = read_raw(session)
+    chosen = select_responses(raw, "kiosk", *Q1, world.units["P01"], ALL)
+    named = [raw.choices[r["id"]]["problem_elements"] for r, _ in chosen
+             if "problem_elements" in raw.choices[r["id"]]]
+    staff = sum(codes.count("staff") for codes in named)
+    procedures = sum(codes.count("procedures") for codes in named)
+    assert staff == len(named) > procedures > 0
+    assert (f"Công chức tiếp nhận, giải quyết hồ sơ (thái độ, hướng dẫn) The staff who handled the "
+            f"dossier (attitude, guidance) {staff} 100 %") in text
+    share = f"{100 * procedures / len(named):.0f} %"
+    assert f"(documents, fees, processing time) {procedures} {share}" in text
 
 
 def test_xlsx_has_the_same_numbers(rapp, world, login):

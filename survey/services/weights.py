@@ -101,21 +101,11 @@ def compute_weights(session: Session, survey: FieldSurvey, *, margins: Margins |
     if not respondents:
         raise SamplingError("no_interviews", f"{survey.code}: chưa có phỏng vấn hoàn thành nào",
                             f"{survey.code}: no completed interviews yet")
-    per_village = defaultdict(int)
-    for member in respondents:
-        per_village[member.village] += 1
-    chains = {village: [village] + [step.code for step in reversed(paths[village][:-1])]
-              + [f"stratum:{selections[village].stratum}"] for village in paths}
-    classes = adjustment_classes(chains, per_village, min_respondents)
+    classes = _classes(selections, paths, members, min_respondents)
     base = np.array([m.weight for m in members])
     adjusted, _ = class_adjustment(
         base, [m.response_id is not None for m in members], [m.eligible for m in members],
         [classes[m.village] for m in members])
-    lost = sorted({classes[m.village] for m in members if m.eligible} - {classes[m.village] for m in respondents})
-    if lost:
-        raise SamplingError("class_without_respondents",
-                            f"nhóm điều chỉnh không có người trả lời: {', '.join(lost)}",
-                            f"adjustment classes without respondents: {', '.join(lost)}")
     rows = [i for i, m in enumerate(members) if m.response_id is not None]
     positions = [_position(members[i], selections, paths) for i in rows]
     nonresponse = adjusted[rows]
@@ -138,6 +128,24 @@ def compute_weights(session: Session, survey: FieldSurvey, *, margins: Margins |
                                  "min_respondents": min_respondents, "trim": trim_bounds,
                                  "margins": margins.totals if margins else None})))
     return report
+
+
+def _classes(selections: dict, paths: dict, members: list[_Member], minimum: int) -> dict[str, str]:
+    """Return each village's adjustment class; refuse a class with eligible people but no respondent."""
+    per_village = defaultdict(int)
+    for member in members:
+        per_village[member.village] += member.response_id is not None
+    chains = {village: [village] + [step.code for step in reversed(paths[village][:-1])]
+              + [f"stratum:{selections[village].stratum}"] for village in paths}
+    classes = adjustment_classes(chains, per_village, minimum)
+    eligible = {classes[m.village] for m in members if m.eligible}
+    answered = {classes[m.village] for m in members if m.response_id is not None}
+    lost = sorted(eligible - answered)
+    if lost:
+        raise SamplingError("class_without_respondents",
+                            f"nhóm điều chỉnh không có người trả lời: {', '.join(lost)}",
+                            f"adjustment classes without respondents: {', '.join(lost)}")
+    return classes
 
 
 def _position(member: _Member, selections: dict, paths: dict) -> Position:

@@ -191,3 +191,11 @@ def test_classes_collapse_up_the_chain():
               "v3": ["v3", "c2", "d1", "s"], "v4": ["v4", "c3", "d2", "s"]}
     classes = adjustment_classes(chains, {"v1": 2, "v2": 9, "v3": 6, "v4": 1}, 5)
     assert classes == {"v1": "c1", "v2": "c1", "v3": "d2+v3", "v4": "d2+v3"}
+
+
+def test_a_class_without_respondents_is_refused(app):
+    with session_scope(app) as session:
+        survey, villages = fielded(session, empty_village_index=0)
+        with pytest.raises(SamplingError) as raised:
+            compute_weights(session, survey, min_respondents=0)
+        assert raised.value.code == "class_without_respondents" and villages[0] in raised.value.message_en

@@ -13,8 +13,9 @@ from survey.db.base import utcnow
 from survey.db.organisation import Service, Unit
 from survey.domain.periods import Period, local_date
 from survey.services.reporting.filters import CHANNEL_TEXT, CHANNELS, FilterError, Filters, Window
+from survey.services.reporting.reach import LEVEL_TEXT, LEVELS
 from survey.services.reporting.structure import INDEX_KINDS
-from survey.services.reporting.tables import sort_key
+from survey.services.reporting.tables import sort_key, unit_label
 from survey.services.units import ancestors, by_code, is_within
 from survey.web.auth import scope_unit_id
 from survey.web.database import request_session
@@ -38,6 +39,7 @@ class FilterForm:
             "index": self.filters.index, "unit": self.unit.code, "period": self.period_text,
             "channel": list(self.filters.channels),
             "flagged": "include" if self.filters.include_flagged else "exclude",
+            "level": self.filters.level,
         }
         if self.filters.service_id is not None:
             values["service"] = next(s.code for s in self.services if s.id == self.filters.service_id)
@@ -82,12 +84,14 @@ def read_filters(index_default: str = "kiosk") -> FilterForm:
     except FilterError as problem:
         error, period_text = str(problem), default_period()
         window = Window.parse(period_text)
+    level = args.get("level") if args.get("level") in LEVELS else None
     filters = Filters(index, unit.id, window, service.id if service else None, channels,
-                      args.get("flagged", "include") != "exclude")
+                      args.get("flagged", "include") != "exclude", level)
     path = [u for u in ancestors(session, unit.id) if is_within(session, u.id, scope_unit_id())]
     return FilterForm(filters, unit, path, services, roots, period_text, error)
 
 
 def options() -> dict:
     """Return the choices the filter form offers."""
-    return {"index_kinds": INDEX_KINDS, "channel_text": CHANNEL_TEXT, "channels": CHANNELS}
+    return {"index_kinds": INDEX_KINDS, "channel_text": CHANNEL_TEXT, "channels": CHANNELS,
+            "level_text": LEVEL_TEXT, "unit_label": unit_label}

@@ -216,3 +216,27 @@ def test_coverage_per_row_equals_the_volumes_service(rapp, login, world):
             expected = coverage(session, subtree_ids(session, world.units[code]), *Q1)
             row = rows(page, f"//tr[@data-key='{world.units[code]}']")[0].text_content()
             assert f"({expected.ratings} / {expected.transactions})" in row
+
+
+def test_rows_at_a_unit_level(login, world, raw):
+    """Grouping a province by counters gives one row per counter, as counted from the raw rows."""
+    client = login("analyst")
+    page = client.get("/analyst/?period=2026-Q1&unit=P01&level=counter").get_data(as_text=True)
+    chosen = select_responses(raw, "kiosk", *Q1, world.units["P01"], ALL)
+    counters = {world.units[f"{c}-Q{q}"] for c in ("C01", "C02", "C03") for q in (1, 2)}
+    by_counter = {}
+    for response, _ in chosen:
+        if response["unit_id"] in counters:
+            rating = raw.answers[response["id"]]["overall_rating"]["int"]
+            x, n = by_counter.get(response["unit_id"], (0, 0))
+            by_counter[response["unit_id"]] = (x + (rating >= 4), n + 1)
+    assert len(by_counter) == 6
+    _check_kiosk(page, by_counter, world)
+    assert "Quầy 1 · Trung tâm Xã An Bình" in page
+    league_page = client.get("/analyst/league?period=2026-Q1&unit=P01&level=counter").get_data(as_text=True)
+    ranked = [tr.get("data-unit") for tr in rows(league_page, "//table[contains(@class,'league')]/tbody/tr")
+              if tr.get("data-group")]
+    expected = sorted((code for code, unit in world.units.items() if unit in by_counter
+                       and by_counter[unit][1] >= 30),
+                      key=lambda code: -by_counter[world.units[code]][0] / by_counter[world.units[code]][1])
+    assert ranked == expected and len(ranked) == 4

@@ -40,7 +40,8 @@ def coverage_by_row(session: Session, filters: Filters, reach: Reach, by: str) -
     counts: dict = defaultdict(lambda: [0, 0])
     for position, query in enumerate((ratings, volumes)):
         for key, value in session.execute(query):
-            row = reach.child_of(key) if by == "unit" else (-1 if key is None else key)
-            counts[row][position] += int(value or 0)
+            row = reach.row_of(key, filters.level) if by == "unit" else (-1 if key is None else key)
+            if row is not None:
+                counts[row][position] += int(value or 0)
             counts[TOTAL][position] += int(value or 0)
     return {key: Coverage(ratings, transactions) for key, (ratings, transactions) in counts.items()}

@@ -26,6 +26,7 @@ class Groups:
 
     structure: IndexStructure
     reach: Reach
+    level: str | None
     total: dict[str, Estimate]
     groups: dict[int, dict[str, Estimate]]
 
@@ -35,7 +36,8 @@ def estimate_groups(session: Session, filters: Filters, by: str | None,
     """Estimate the index for the filters' unit and, with ``by`` ('unit' or 'service'), per group.
 
     ``by='unit'`` groups by the child of the chosen unit each response counts for (the unit itself
-    for responses made there directly); ``by='service'`` by service (-1: no service recorded).
+    for responses made there directly), or by its unit at ``filters.level``; ``by='service'`` by
+    service (-1: no service recorded).
     """
     structure = structure or load_structure(session, filters.index)
     reach = reach_of(session, filters.unit_id)
@@ -43,7 +45,7 @@ def estimate_groups(session: Session, filters: Filters, by: str | None,
         total, groups = _ratings(session, filters, reach, structure, by)
     else:
         total, groups = _indices(session, filters, reach, structure, by)
-    return Groups(structure, reach, total, groups)
+    return Groups(structure, reach, filters.level, total, groups)
 
 
 def _ratings(session, filters, reach, structure, by):
@@ -53,7 +55,9 @@ def _ratings(session, filters, reach, structure, by):
     for (key, rating), count in counts.items():
         merged[(TOTAL, rating)] += count
         if by == "unit":
-            merged[(reach.child_of(key), rating)] += count
+            row = reach.row_of(key, filters.level)
+            if row is not None:
+                merged[(row, rating)] += count
         elif by == "service":
             merged[(-1 if key is None else key, rating)] += count
     root = structure.nodes[0]
@@ -76,10 +80,11 @@ def _indices(session, filters, reach, structure, by):
     if by is None:
         return total, {}
     if by == "unit":
-        keys = np.array([reach.child_of(int(unit_id)) for unit_id in matrix.unit_ids])
+        rows = [reach.row_of(int(unit_id), filters.level) for unit_id in matrix.unit_ids]
+        keys = np.array([-2 if row is None else row for row in rows])
     else:
         keys = matrix.service_ids
     groups = {}
-    for key in sorted(set(keys.tolist())):
+    for key in sorted(set(keys.tolist()) - ({-2} if by == "unit" else set())):
         groups[key] = estimate_index(design, spec, domain=keys == key).nodes
     return total, groups

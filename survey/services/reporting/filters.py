@@ -93,6 +93,8 @@ class Filters:
     service_id: int | None = None
     channels: tuple[str, ...] = field(default=CHANNELS)
     include_flagged: bool = True
+    #: Group by the units of this level below the chosen unit (reach.LEVELS) instead of its children.
+    level: str | None = None
 
     def __post_init__(self) -> None:
         unknown = [channel for channel in self.channels if channel not in CHANNELS]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from analysis.ranking import GROUP_TEXT, RankedUnit, Ranking, rank_groups
@@ -14,7 +13,7 @@ from survey.services.reporting.cells import Cell
 from survey.services.reporting.estimates import estimate_groups
 from survey.services.reporting.filters import Filters
 from survey.services.reporting.structure import IndexStructure, load_structure
-from survey.services.reporting.tables import cells_of, sort_key
+from survey.services.reporting.tables import cells_of, sort_key, unit_label, units_below
 from survey.services.reporting.targets import Verdict, targets_for, verdict
 
 
@@ -47,18 +46,19 @@ class League:
 
 def ranking_name(unit: Unit) -> str:
     """Return the unique name a unit is ranked under."""
-    return f"{unit.name_vi} ({unit.code})"
+    return f"{unit_label(unit)} ({unit.code})"
 
 
 def league(session: Session, filters: Filters, parent_id: int | None = None) -> League:
-    """Rank the children of ``parent_id`` (default: the filters' unit) on the index's overall node.
+    """Rank the children (or the units at ``filters.level``) of ``parent_id`` (default: the filters'
+    unit) on the index's overall node.
 
     Units whose estimate is suppressed (too few ratings or respondents, see cells.SUPPRESSION_RULE)
     are listed but not ranked: a rank built on an unreliable estimate would mislead.
     """
     structure = load_structure(session, filters.index)
     parent_id = parent_id or filters.unit_id
-    units = session.scalars(select(Unit).where(Unit.parent_id == parent_id)).all()
+    units = units_below(session, session.get(Unit, parent_id), filters.level)
     groups = estimate_groups(session, replace(filters, unit_id=parent_id), "unit", structure)
     root = structure.nodes[0]
     cells = {unit.id: cells_of(structure, groups.groups.get(unit.id, {})).get(root) for unit in units}

@@ -11,6 +11,18 @@ from sqlalchemy.orm import Session
 from survey.db.organisation import Unit, UnitPredecessor
 from survey.db.responses import Response
 
+#: Unit levels an analyst can group by, below the chosen unit, and the unit kinds at each.
+LEVELS = {
+    "commune": ("commune", "ward", "district"),
+    "service_centre": ("service_centre",),
+    "counter": ("counter",),
+}
+LEVEL_TEXT = {
+    "commune": ("Xã, phường", "communes and wards"),
+    "service_centre": ("Trung tâm phục vụ hành chính công", "service centres"),
+    "counter": ("Quầy", "counters"),
+}
+
 
 @dataclass(frozen=True)
 class Part:
@@ -28,6 +40,7 @@ class Reach:
     parts: tuple[Part, ...]
     owner: dict[int, int]
     parents: dict[int, int | None]
+    kinds: dict[int, str]
 
     def condition(self):
         """Return the SQL condition selecting the responses that count for the root unit."""
@@ -48,6 +61,23 @@ class Reach:
             current = parent
         return current
 
+    def row_of(self, unit_id: int, level: str | None = None) -> int | None:
+        """Return the row a unit's responses count for: the root's child, or its unit at ``level``.
+
+        With a level (LEVELS), the row is the unit's nearest ancestor of that level inside the
+        subtree, or None for responses made above that level (they count in the total only).
+        """
+        if level is None:
+            return self.child_of(unit_id)
+        current: int | None = self.owner.get(unit_id, unit_id)
+        while current is not None:
+            if self.kinds.get(current) in LEVELS[level]:
+                return current
+            if current == self.root_id:
+                return None
+            current = self.parents.get(current)
+        return None
+
     @property
     def unit_ids(self) -> set[int]:
         """Return every unit whose responses may count (the subtree and the predecessors)."""
@@ -56,7 +86,9 @@ class Reach:
 
 def reach_of(session: Session, root_id: int) -> Reach:
     """Return the reach of ``root_id``: its subtree, and predecessors' subtrees before their merger."""
-    parents = dict(session.execute(select(Unit.id, Unit.parent_id)).all())
+    rows = session.execute(select(Unit.id, Unit.parent_id, Unit.kind)).all()
+    parents = {unit_id: parent_id for unit_id, parent_id, _ in rows}
+    kinds = {unit_id: kind for unit_id, _, kind in rows}
     children: dict[int | None, list[int]] = {}
     for unit_id, parent_id in parents.items():
         children.setdefault(parent_id, []).append(unit_id)
@@ -81,7 +113,7 @@ def reach_of(session: Session, root_id: int) -> Reach:
             owner.update({old_id: successor for old_id in old})
             parts.append(Part(frozenset(old), before))
             pending.extend((successor, old_id, before) for old_id in sorted(old))
-    return Reach(root_id, tuple(parts), owner, parents)
+    return Reach(root_id, tuple(parts), owner, parents, kinds)
 
 
 def _subtree(children: dict[int | None, list[int]], root_id: int) -> set[int]:

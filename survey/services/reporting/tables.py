@@ -14,7 +14,9 @@ from survey.services.reporting.coverage import coverage_by_row
 from survey.services.reporting.estimates import Groups, estimate_groups
 from survey.services.reporting.filters import Filters
 from survey.services.reporting.notes import notes_for
+from survey.services.reporting.reach import LEVELS
 from survey.services.reporting.structure import IndexStructure, load_structure
+from survey.services.units import subtree_ids
 from survey.services.volumes import Coverage
 
 NO_SERVICE = -1
@@ -56,14 +58,24 @@ def cells_of(structure: IndexStructure, estimates: dict) -> dict[str, Cell]:
     return {node: Cell(estimate, kind.display_scale, kind.decimals) for node, estimate in estimates.items()}
 
 
+def units_below(session: Session, unit: Unit, level: str | None) -> list[Unit]:
+    """Return the units a table has rows for: the unit's children, or its units at ``level``."""
+    if level is None:
+        return list(session.scalars(select(Unit).where(Unit.parent_id == unit.id)))
+    inside = subtree_ids(session, unit.id)
+    found = session.scalars(select(Unit).where(Unit.kind.in_(LEVELS[level]))).all()
+    return [candidate for candidate in found if candidate.id in inside]
+
+
 def drill_table(session: Session, filters: Filters, by: str | None = None) -> Table:
     """Return the table for the filters' unit: its children, or its services when it has none.
 
-    ``by='service'`` asks for the services even when the unit has children.
+    With ``filters.level`` the rows are the units of that level below the unit (every counter of a
+    province, say). ``by='service'`` asks for the services even when the unit has children.
     """
     structure = load_structure(session, filters.index)
     unit = session.get(Unit, filters.unit_id)
-    children = session.scalars(select(Unit).where(Unit.parent_id == unit.id)).all()
+    children = units_below(session, unit, filters.level)
     by = by or ("unit" if children else "service")
     groups = estimate_groups(session, filters, by, structure)
     covered = coverage_by_row(session, filters, groups.reach, by) if structure.kind.rating else None
@@ -79,8 +91,10 @@ def drill_table(session: Session, filters: Filters, by: str | None = None) -> Ta
 
 
 def _labels(session, unit, children, groups: Groups, by) -> list[tuple[int, str]]:
-    """Return (key, name) for every child unit (with data or not) or every service with data."""
+    """Return (key, name) for every row unit (with data or not) or every service with data."""
     if by == "unit":
+        if groups.level is not None:
+            return [(child.id, unit_label(child)) for child in children]
         labels = [(child.id, child.name_vi) for child in children]
         if unit.id in groups.groups:
             labels.append((unit.id, f"{unit.name_vi}: {DIRECT}"))
@@ -88,6 +102,11 @@ def _labels(session, unit, children, groups: Groups, by) -> list[tuple[int, str]
     names = dict(session.execute(select(Service.id, Service.name_vi).where(
         Service.id.in_([key for key in groups.groups if key != NO_SERVICE]))).all())
     return [(key, names.get(key, "Không ghi thủ tục / no service recorded")) for key in groups.groups]
+
+
+def unit_label(unit: Unit) -> str:
+    """Return a unit's name with its parent's, so that 'Quầy 1' of two centres can be told apart."""
+    return f"{unit.name_vi} · {unit.parent.name_vi}" if unit.parent is not None else unit.name_vi
 
 
 def _pick(covered: dict | None, key) -> Coverage | None:

@@ -58,12 +58,18 @@ def wait_synced(page, app, count: int) -> list[dict]:
     deadline = time.monotonic() + SHORT * 2 / 1000
     while len(rows := stored(app)) < count and time.monotonic() < deadline:
         page.wait_for_timeout(200)
-    page.wait_for_function(
-        "HailongQueue.open('hailong-kiosk').then(q => q.count()).then(n => n === 0)", timeout=SHORT * 2
-    )
+    wait_until(page, "HailongQueue.open('hailong-kiosk').then(q => q.count()).then(n => n === 0)")
     page.wait_for_selector("#status[data-queue='0']", state="attached", timeout=SHORT)
     assert len(rows) == count, rows
     return rows
+
+
+def wait_until(page, expression: str) -> None:
+    """Wait until a (possibly asynchronous) JavaScript expression is true in the page."""
+    deadline = time.monotonic() + SHORT * 2 / 1000
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"still false: {expression}"
+        page.wait_for_timeout(200)
 
 
 def stored(app) -> list[dict]:

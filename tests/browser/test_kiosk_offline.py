@@ -6,7 +6,7 @@ import json
 from dataclasses import replace
 
 import pytest
-from kiosk_steps import KIOSK_QUESTIONNAIRE, SHORT, pair, rate, shot, stored, wait_synced
+from kiosk_steps import KIOSK_QUESTIONNAIRE, SHORT, pair, rate, shot, stored, wait_synced, wait_until
 
 from survey.domain.loader import load_file
 from survey.services import questionnaires
@@ -118,10 +118,8 @@ def test_a_new_version_is_picked_up_at_the_next_sync_and_queued_ratings_keep_the
         questionnaires.publish(session, "kiosk", "2026.2")
     context.set_offline(False)
     wait_synced(page, live_app, 1)
-    page.wait_for_function(
-        "HailongQueue.open('hailong-kiosk').then(q => q.getMeta('config'))"
-        ".then(c => c.questionnaire.version === '2026.2')", timeout=SHORT
-    )
+    wait_until(page, "HailongQueue.open('hailong-kiosk').then(q => q.getMeta('config'))"
+                     ".then(c => c.questionnaire.version === '2026.2')")
     rate(page, 4)
     wait_synced(page, live_app, 2)
     versions = [json.loads(r["raw"])["questionnaire"]["version"] for r in stored(live_app)]

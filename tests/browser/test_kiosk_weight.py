@@ -112,7 +112,7 @@ def test_the_font_is_bundled_and_has_every_vietnamese_letter(page, live_server, 
 def test_leaving_full_screen_shows_the_staff_pin_overlay(page, live_server, kiosk_world, artifacts):
     pair(page, live_server, kiosk_world.pairing_code)
     page.click("#start")  # the citizen's tap enters full screen
-    page.wait_for_function("document.fullscreenElement !== null", timeout=SHORT)
+    page.wait_for_function("() => document.fullscreenElement !== null", timeout=SHORT)
     page.evaluate("document.exitFullscreen()")
     page.wait_for_selector("#overlay", state="visible", timeout=SHORT)
     shot(page, artifacts, "12-staff-pin")
@@ -124,5 +124,5 @@ def test_leaving_full_screen_shows_the_staff_pin_overlay(page, live_server, kios
     page.wait_for_selector("#staff-panel", state="visible", timeout=SHORT)
     shot(page, artifacts, "13-staff-panel")
     page.click("#staff-resume")
-    page.wait_for_function("document.fullscreenElement !== null", timeout=SHORT)
+    page.wait_for_function("() => document.fullscreenElement !== null", timeout=SHORT)
     assert page.is_hidden("#overlay")

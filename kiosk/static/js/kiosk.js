@@ -498,11 +498,16 @@
     setInterval(checkIdle, 1000);
   }
 
+  /* Register the service worker once the first screen is up, so its precache does not delay it. */
+  function registerServiceWorker() {
+    if (!('serviceWorker' in navigator)) return;
+    setTimeout(function () {
+      navigator.serviceWorker.register(document.body.getAttribute('data-sw'), {scope: base}).catch(function () {});
+    }, 0);
+  }
+
   function startUp() {
     wire();
-    if ('serviceWorker' in navigator) {
-      navigator.serviceWorker.register(document.body.getAttribute('data-sw'), {scope: base}).catch(function () {});
-    }
     self.HailongQueue.open('hailong-kiosk').then(function (queue) {
       state.queue = queue;
       queue.onChange(onQueueChange);
@@ -511,6 +516,7 @@
       state.token = stored[0] || null;
       state.config = stored[1] || null;
       var code = new URLSearchParams(location.search).get('pair');
+      registerServiceWorker();
       updateStatus();
       poll();
       state.queue.schedule(true);

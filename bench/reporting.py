@@ -93,6 +93,12 @@ def load_rows(engine, version: int, columns) -> None:
     raw = engine.raw_connection()
     try:
         cursor = raw.cursor()
+        # Bulk load: indexes are dropped first and built once at the end (sorted, not row by row).
+        cursor.execute("PRAGMA cache_size = -1000000")
+        indexes = cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+                                 " AND tbl_name IN ('responses', 'answers')").fetchall()
+        for (ddl,) in indexes:
+            cursor.execute(f"DROP INDEX {ddl.split('INDEX', 1)[1].split()[0]}")
         for start in range(0, len(unit), CHUNK):
             stop = min(start + CHUNK, len(unit))
             responses, answers = [], []
@@ -110,6 +116,8 @@ def load_rows(engine, version: int, columns) -> None:
             cursor.executemany("INSERT INTO answers (response_id, item_code, seq, value_int, score)"
                                " VALUES (?, ?, ?, ?, ?)", answers)
         raw.commit()
+        for (ddl,) in indexes:
+            cursor.execute(ddl)
         cursor.execute("ANALYZE")
         raw.commit()
     finally:

@@ -13,7 +13,7 @@ from PIL import Image
 from qr_world import NOW, PASSWORD, kiosk_payload
 from test_qr_links import issue, row_counts
 
-from survey.services import credentials
+from survey.services import credentials, qrlinks
 from survey.web.database import session_scope
 
 API = "/api/v1/qr-links"
@@ -129,14 +129,10 @@ def test_refusal_pages(client, world, make, status, refusal):
 
 
 def test_posters_are_rate_limited_per_client_address(client, world):
-    client.application.extensions["hailong.qr"] = (
-        client.application.extensions["hailong.qr"][0],
-        type(client.application.extensions["hailong.qr"][1])(poster_limit=2),
-    )
+    ring = client.application.extensions["hailong.qr"][0]
+    settings = qrlinks.LinkSettings(poster_limit=2)
+    client.application.extensions["hailong.qr"] = (ring, settings)
     with session_scope(client.application) as session:
-        from survey.services import qrlinks
-
-        ring, settings = client.application.extensions["hailong.qr"]
         token = qrlinks.issue_poster_link(session, ring, settings, unit_id=world.units["K01"], now=NOW).token
 
     def rate(address: str, minutes: int):

@@ -60,13 +60,16 @@
 
   /* The controls of an item as the user left them (to remember across reloads). */
   function rawValue(item) {
-    var inputs = form.elements[item.code];
+    var named = 'input[name="' + item.code + '"]';
     if (item.type === 'multi_choice') {
-      return Array.prototype.filter.call(form.querySelectorAll('input[name="' + item.code + '"]'),
-        function (input) { return input.checked; }).map(function (input) { return input.value; });
+      return Array.prototype.filter.call(form.querySelectorAll(named), function (input) {
+        return input.checked;
+      }).map(function (input) { return input.value; });
     }
-    if (inputs instanceof RadioNodeList && inputs.length && inputs[0].type === 'radio') return inputs.value;
-    return inputs ? inputs.value : '';
+    var checked = form.querySelector(named + '[type=radio]:checked');
+    if (checked) return checked.value;
+    var entry = form.querySelector('[name="' + item.code + '"]:not([type=radio])');
+    return entry ? entry.value : '';
   }
 
   function restore(item, raw) {

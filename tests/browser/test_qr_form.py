@@ -147,6 +147,8 @@ def test_the_full_sipas_form_when_the_link_says_so(live_server, qr_world, phone,
     expect(phone.locator("h2").first).to_contain_text("Phần 1")
     phone.get_by_role("button", name="Gửi đánh giá").click()
     expect(phone.locator("#qr-status")).to_contain_text("cần xem lại")
+    expect(phone.locator("#item-access_satisfaction")).to_be_in_viewport()  # the first unanswered question
+    expect(phone.locator("#item-access_satisfaction .error")).to_have_text("Xin trả lời câu hỏi này.")
     phone.screenshot(path=str(artifacts / "qr-sipas-required.png"))
     for _ in range(3):  # answering one item may reveal the next (skip logic)
         for fieldset in phone.locator("fieldset.item:visible").all():

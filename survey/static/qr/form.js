@@ -141,7 +141,7 @@
       fieldset.classList.toggle('invalid', Boolean(problem));
       if (problem && !first) first = fieldset;
     });
-    if (first) first.scrollIntoView({behavior: 'smooth', block: 'center'});
+    if (first) first.scrollIntoView({block: 'center'});
     return first === null;
   }
 

@@ -186,3 +186,18 @@ def _foreign_key_token(app) -> str:
 
     return issue(app, ring=keyring("old", {"old": "a-key-nobody-has-0123456789"}),
                  when=dt.datetime.now(dt.UTC))
+
+
+def test_a_genuine_link_whose_form_is_not_published_gets_a_friendly_page(client):
+    from survey.db.organisation import Unit
+
+    with session_scope(client.application) as session:
+        session.add(Unit(code="K09", kind="counter", name_vi="Quầy 9"))
+        session.flush()
+        ring, settings = client.application.extensions["hailong.qr"]
+        path = qrlinks.issue_transaction_link(
+            session, ring, settings, unit_code="K09", transaction_ref="T-9", now=dt.datetime.now(dt.UTC),
+        ).path
+    response = client.get(path)
+    assert response.status_code == 503
+    assert "Phiếu đánh giá chưa sẵn sàng" in response.get_data(as_text=True)

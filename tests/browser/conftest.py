@@ -21,7 +21,7 @@ from kiosk_steps import KIOSK_QUESTIONNAIRE
 
 from survey.db import migrate
 from survey.domain.loader import load_file
-from survey.services import accounts, credentials, kiosks, organisation, questionnaires
+from survey.services import credentials, kiosks, organisation, questionnaires
 from survey.web.app import create_app
 from survey.web.database import session_scope
 
@@ -32,7 +32,6 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-STAFF_PASSWORD = "mật-khẩu-thử-nghiệm-2026"
 
 
 def pytest_collection_modifyitems(items) -> None:
@@ -145,7 +144,7 @@ class KioskWorld:
 
 @pytest.fixture
 def kiosk_world(live_app) -> KioskWorld:
-    """Create the units, services, staff, an API key and a kiosk waiting to be paired."""
+    """Create the units, services, an API key and a kiosk waiting to be paired."""
     with session_scope(live_app) as session:
         province = organisation.create_unit(session, code="P01", kind="province", name_vi="Tỉnh Thử",
                                             name_en="Test Province")
@@ -167,8 +166,6 @@ def kiosk_world(live_app) -> KioskWorld:
                                     name_en="Certified copy from the original")
         questionnaires.load(session, load_file(KIOSK_QUESTIONNAIRE))
         questionnaires.publish(session, "kiosk", "2026.1")
-        accounts.create_user(session, username="quanly", display_name="Quản lý", password=STAFF_PASSWORD,
-                             role="unit_manager", unit_id=commune.id)
         code = kiosks.create(session, "Kiosk sảnh chính", centre.id, "2468")
         api_client = credentials.issue(session, "api_client", "Phần mềm một cửa", province.id).token
         units = {u.code: u.id for u in (province, commune, centre, *counters)}

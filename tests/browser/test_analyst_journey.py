@@ -49,7 +49,7 @@ def test_analyst_journey(page, live_server, reporting_world, artifacts):
     page.select_option("select[name=index]", "sipas")
     page.click("form.filters button[type=submit]")
     expect(page.locator("h1")).to_contain_text("SIPAS")
-    expect(page.locator("section.notes")).to_contain_text("trọng số bằng nhau")
+    expect(page.locator("section.notes")).to_contain_text("trọng số cuối cùng")
 
     page.click("nav.breadcrumb a:text('Tỉnh Thử Nghiệm')")
     page.click("nav.analyst-tabs a:has-text('Xếp hạng')")

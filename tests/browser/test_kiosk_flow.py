@@ -9,6 +9,9 @@ from kiosk_steps import SHORT, open_kiosk, pair, rate, shot, stored, wait_synced
 
 
 def test_pairing_then_a_happy_rating_in_vietnamese(page, live_server, live_app, kiosk_world, artifacts):
+    problems = []
+    page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+    page.on("pageerror", lambda error: problems.append(str(error)))
     open_kiosk(page, live_server)
     assert page.is_visible("#screen-pair")
     shot(page, artifacts, "01-pairing")
@@ -35,6 +38,7 @@ def test_pairing_then_a_happy_rating_in_vietnamese(page, live_server, live_app, 
     assert raw["channel"] == "kiosk" and raw["service"] == "1.000894" and raw["unit"] == "S01"
     assert response["counted"] is True
     page.wait_for_selector("#screen-welcome", state="visible", timeout=SHORT)
+    assert problems == []  # no script error, no content security policy violation
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])

@@ -139,3 +139,25 @@ def test_a_refused_rating_goes_to_the_dead_letters_staff_can_see(page, live_serv
     dead = page.evaluate("HailongQueue.open('hailong-kiosk').then(q => q.dead())")
     assert dead[0]["http_status"] == 422 and dead[0]["error"]["item"] == "overall_rating"
     assert stored(live_app) == []
+
+
+@pytest.mark.config(INTEGRITY_REPEAT_SECONDS=0)
+def test_the_queue_survives_closing_the_browser(browser, context, page, live_server, live_app, kiosk_world):
+    pair(page, live_server, kiosk_world.pairing_code)
+    context.set_offline(True)
+    rate(page, 5)
+    page.wait_for_selector("#screen-welcome", state="visible", timeout=SHORT)
+    rate(page, 1)
+    page.wait_for_selector("#screen-welcome", state="visible", timeout=SHORT)
+    saved = context.storage_state(indexed_db=True)  # what the browser keeps on disk
+    context.close()
+    assert stored(live_app) == []
+    restarted = browser.new_context(storage_state=saved)
+    try:
+        again = restarted.new_page()
+        again.goto(f"{live_server.url}/kiosk/")
+        again.wait_for_selector("#screen-welcome", state="visible", timeout=SHORT)
+        rows = wait_synced(again, live_app, 2)
+        assert [json.loads(r["raw"])["answers"]["overall_rating"] for r in rows] == [5, 1]
+    finally:
+        restarted.close()

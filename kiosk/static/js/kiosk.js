@@ -387,6 +387,9 @@
         return response.json().then(function (body) {
           if (!response.ok) throw new Error(label(body.error && body.error.message) || t('network'));
           state.token = body.token;
+          // Ask the browser not to evict the outbox under storage pressure (granted silently to
+          // installed apps in Chrome; a no-op where unsupported).
+          if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(function () {});
           return state.queue.setMeta('token', body.token);
         });
       }).then(function () {

@@ -7,9 +7,9 @@ it (targets, publication) undo what they did or use units no other test reads.
 from __future__ import annotations
 
 import os
-import re
 
 import pytest
+from reporting_pages import csrf_token
 from reporting_world import PASSWORD, World, build
 from sqlalchemy import text
 
@@ -58,14 +58,6 @@ def world(rapp) -> World:
 def rclient(rapp):
     """Return a fresh test client (not logged in)."""
     return rapp.test_client()
-
-
-CSRF = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
-
-
-def csrf_token(client, path: str = "/auth/login") -> str:
-    """Return the CSRF token of a form on ``path``."""
-    return CSRF.search(client.get(path).get_data(as_text=True)).group(1)
 
 
 @pytest.fixture

@@ -15,6 +15,14 @@ from dataclasses import dataclass
 import numpy as np
 from sqlalchemy import select
 
+from survey.db.fieldwork import (
+    FieldSurvey,
+    FrameUnitRow,
+    ListingMember,
+    RespondentDraw,
+    ResponseWeight,
+    SampleSelection,
+)
 from survey.db.organisation import Service, Unit, UnitPredecessor
 from survey.db.questionnaires import QuestionnaireVersion
 from survey.db.responses import Answer, PiiAnswer, Response
@@ -144,12 +152,15 @@ def _kiosk_ratings(session, rng, units, services, version_id, comments, phones) 
 
 
 def _interviews(session, rng, units, version_id) -> None:
-    """Add household SIPAS interviews in 2026-Q1 at C01 and C02 (some items skipped)."""
+    """Add household SIPAS interviews in 2026-Q1 at C01 (weighted) and C02 (no weights)."""
     level = {"C01": 0.8, "C02": 0.55}
+    weighted = []
     for commune, count in (("C01", 70), ("C02", 60)):
         for position in range(count):
             day = DAYS_Q1[position % len(DAYS_Q1)]
             response = _response(version_id, "interview", units[commune].id, None, day)
+            if commune == "C01":
+                weighted.append((response, position))
             for item_number, item in enumerate(SIPAS_ITEMS):
                 if (position + item_number) % 9 == 0:
                     continue
@@ -158,6 +169,45 @@ def _interviews(session, rng, units, version_id) -> None:
                 response.answers.append(Answer(item_code=item, seq=0, value_int=value,
                                                score=1.0 if value >= 4 else 0.0))
             session.add(response)
+    session.flush()
+    _weights(session, units, weighted)
+
+
+def _weights(session, units, interviews) -> None:
+    """Weight C01's interviews as a two-stratum sample of villages (3 PSUs per stratum)."""
+    survey = FieldSurvey(code="HH2026", name="Khảo sát hộ 2026", questionnaire_code="sipas",
+                         province_unit_id=units["P01"].id, status="drawn")
+    session.add(survey)
+    session.flush()
+    villages = {}
+    for number in range(6):
+        frame = FrameUnitRow(survey_id=survey.id, position=number, code=f"V{number}",
+                             name=f"Thôn {number}", level="village", stratum="AB"[number % 2])
+        session.add(frame)
+        session.flush()
+        selection = SampleSelection(survey_id=survey.id, stage=1, frame_unit_id=frame.id,
+                                    stratum="AB"[number % 2], size=100.0, probability=0.2,
+                                    overall_probability=0.2, group_units=10, group_selected=3,
+                                    group_size=1000.0)
+        session.add(selection)
+        session.flush()
+        villages[number] = selection
+    for order, (response, position) in enumerate(interviews):
+        selection = villages[position % 6]
+        member = ListingMember(selection_id=selection.id, position=order)
+        session.add(member)
+        session.flush()
+        draw = RespondentDraw(selection_id=selection.id, member_id=member.id, draw_order=order,
+                              role="main", probability=0.01, status="completed",
+                              response_uuid=response.uuid)
+        session.add(draw)
+        session.flush()
+        weight = 80.0 + 40.0 * (position % 3) + (60.0 if position % 2 else 0.0)
+        session.add(ResponseWeight(
+            response_id=response.id, survey_id=survey.id, draw_id=draw.id, probability=1 / weight,
+            base_weight=weight, nonresponse_weight=weight, calibrated_weight=weight,
+            final_weight=weight, adjustment_class="all", strata="AB"[position % 6 % 2],
+            psu=f"V{position % 6}"))
 
 
 def _volumes(session, units, services) -> None:

@@ -2,20 +2,21 @@
 
 Kiosk and QR ratings are summarised by the database (``GROUP BY group, rating``), so the work after
 the query grows with the number of groups, not of ratings. Household responses are read as one score
-per (response, item): until the household survey stores weights and primary sampling units each
-response is its own sampling unit with equal weight, and these per-response sums are the per-PSU
-sufficient statistics of analysis/aggregates.py.
+per (response, item), with the weight, stratum and primary sampling unit the household survey's
+weighting stored for the response (``response_weights``); household samples hold thousands of
+respondents, not millions, so the design-based estimation runs on these rows.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from survey.db.fieldwork import ResponseWeight
 from survey.db.questionnaires import QuestionnaireVersion
 from survey.db.responses import Answer, Response
 from survey.services.reporting.filters import Filters, response_conditions
@@ -28,11 +29,19 @@ GROUP_COLUMNS = {"unit": Response.unit_id, "service": Response.service_id}
 
 @dataclass(frozen=True)
 class ScoreMatrix:
-    """Item scores of the selected responses: one row per response, NaN where not answered."""
+    """Item scores of the selected responses: one row per response, NaN where not answered.
+
+    ``weights``, ``strata`` and ``psus`` are given only when every response has design weights
+    (household survey weighting); ``weighted`` counts the responses that have them.
+    """
 
     values: np.ndarray
     unit_ids: np.ndarray
     service_ids: np.ndarray
+    weighted: int = 0
+    weights: np.ndarray | None = None
+    strata: np.ndarray | None = None
+    psus: np.ndarray | None = None
 
     @property
     def n(self) -> int:
@@ -71,24 +80,39 @@ def score_matrix(session: Session, filters: Filters, reach: Reach,
     """Return the scores of the index's items for every selected response."""
     column = {code: position for position, code in enumerate(structure.items)}
     query = (
-        select(Response.id, Response.unit_id, Response.service_id, Answer.item_code, Answer.score)
+        select(Response.id, Response.unit_id, Response.service_id, Answer.item_code, Answer.score,
+               ResponseWeight.final_weight, ResponseWeight.survey_id, ResponseWeight.strata,
+               ResponseWeight.psu)
         .join(Answer, Answer.response_id == Response.id)
+        .outerjoin(ResponseWeight, ResponseWeight.response_id == Response.id)
         .where(Answer.item_code.in_(structure.items), Answer.score.is_not(None),
                *_where(session, filters, reach, structure))
     )
     rows: dict[int, dict[int, float]] = defaultdict(dict)
-    units, services = {}, {}
-    for response_id, unit_id, service_id, item_code, score in session.execute(query):
+    units, services, designs = {}, {}, {}
+    for response_id, unit_id, service_id, item_code, score, *design in session.execute(query):
         rows[response_id][column[item_code]] = score
         units[response_id] = unit_id
         services[response_id] = service_id
+        designs[response_id] = design
     order = sorted(rows)
     values = np.full((len(order), len(structure.items)), np.nan)
     for position, response_id in enumerate(order):
         for item, score in rows[response_id].items():
             values[position, item] = score
-    return ScoreMatrix(
+    weighted = sum(designs[r][0] is not None for r in order)
+    matrix = ScoreMatrix(
         values,
         np.array([units[r] for r in order], dtype=np.int64),
         np.array([-1 if services[r] is None else services[r] for r in order], dtype=np.int64),
+        weighted,
+    )
+    if not order or weighted < len(order):
+        return matrix
+    # Strata are labelled within their survey, so two surveys' strata never merge.
+    return replace(
+        matrix,
+        weights=np.array([designs[r][0] for r in order], dtype=float),
+        strata=np.array([f"{designs[r][1]}/{designs[r][2]}" for r in order]),
+        psus=np.array([designs[r][3] for r in order]),
     )

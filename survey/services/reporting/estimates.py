@@ -29,6 +29,8 @@ class Groups:
     level: str | None
     total: dict[str, Estimate]
     groups: dict[int, dict[str, Estimate]]
+    #: Survey indices: how many responses carried design weights, out of how many (None: ratings).
+    weighting: tuple[int, int] | None = None
 
 
 def estimate_groups(session: Session, filters: Filters, by: str | None,
@@ -43,9 +45,10 @@ def estimate_groups(session: Session, filters: Filters, by: str | None,
     reach = reach_of(session, filters.unit_id)
     if structure.kind.rating:
         total, groups = _ratings(session, filters, reach, structure, by)
-    else:
-        total, groups = _indices(session, filters, reach, structure, by)
-    return Groups(structure, reach, filters.level, total, groups)
+        return Groups(structure, reach, filters.level, total, groups)
+    matrix = score_matrix(session, filters, reach, structure)
+    total, groups = _indices(filters, reach, structure, by, matrix)
+    return Groups(structure, reach, filters.level, total, groups, (matrix.weighted, matrix.n))
 
 
 def _ratings(session, filters, reach, structure, by):
@@ -68,14 +71,22 @@ def _ratings(session, filters, reach, structure, by):
     return total, groups
 
 
-def _indices(session, filters, reach, structure, by):
-    """Every node of the index by linearisation, respondents with equal weights (SRS)."""
-    matrix = score_matrix(session, filters, reach, structure)
+def _indices(filters, reach, structure, by, matrix):
+    """Every node of the index by linearisation, on the survey design or with equal weights.
+
+    When every response carries household-survey weights the design is stratified with PSUs drawn
+    with replacement (weights.analysis_design's choice; lonely PSUs 'adjust'), else each response is
+    its own PSU with weight 1.
+    """
     if matrix.n == 0:
         return {}, {}
     spec = LinearIndex(structure.nodes, matrix.values, structure.coefficients,
                        np.zeros(len(structure.nodes)), structure.items)
-    design = Design(n=matrix.n)
+    if matrix.weights is not None:
+        design = Design(weights=matrix.weights, strata=matrix.strata, clusters=[matrix.psus],
+                        lonely_psu="adjust")
+    else:
+        design = Design(n=matrix.n)
     total = estimate_index(design, spec).nodes
     if by is None:
         return total, {}

@@ -17,18 +17,41 @@ WILSON_NOTE = (
     "intervals, treating every rating as independent."
 )
 EQUAL_WEIGHTS_NOTE = (
-    "Phiếu khảo sát hộ gia đình hiện được tính với trọng số bằng nhau, mỗi phiếu là một đơn vị mẫu "
-    "(chưa có trọng số thiết kế); khoảng tin cậy 95 % theo phân phối t, phương sai tuyến tính hóa "
-    "Taylor. / Household responses are currently weighted equally, each response its own sampling "
-    "unit (no design weights yet); 95 % t intervals with Taylor-linearised variances."
+    "Phiếu khảo sát được tính với trọng số bằng nhau, mỗi phiếu là một đơn vị mẫu (chưa có trọng số "
+    "thiết kế); khoảng tin cậy 95 % theo phân phối t, phương sai tuyến tính hóa Taylor. / Responses "
+    "are weighted equally, each response its own sampling unit (no design weights); 95 % t intervals "
+    "with Taylor-linearised variances."
 )
 
 
-def notes_for(filters: Filters, structure: IndexStructure) -> tuple[str, ...]:
-    """Return the notes that apply to a table of ``structure`` under ``filters``."""
+DESIGN_NOTE = (
+    "Phiếu khảo sát hộ gia đình được gia quyền bằng trọng số cuối cùng của cuộc khảo sát (xác suất "
+    "chọn, điều chỉnh không trả lời, hiệu chỉnh); phương sai tuyến tính hóa Taylor theo tầng và đơn "
+    "vị mẫu cấp 1 (chọn có hoàn lại); khoảng tin cậy 95 % theo phân phối t với bậc tự do thiết kế. / "
+    "Household responses carry the survey's final weights (selection probability, nonresponse "
+    "adjustment, calibration); Taylor-linearised variances by stratum and primary sampling unit "
+    "(with replacement); 95 % t intervals with the design degrees of freedom."
+)
+
+
+def notes_for(filters: Filters, structure: IndexStructure,
+              weighting: tuple[int, int] | None = None) -> tuple[str, ...]:
+    """Return the notes that apply to a table of ``structure`` under ``filters``.
+
+    ``weighting`` is (responses with design weights, responses) for survey indices.
+    """
     notes = []
     if filters.non_probability:
         notes.append(NON_PROBABILITY_NOTE)
-    notes.append(WILSON_NOTE if structure.kind.rating else EQUAL_WEIGHTS_NOTE)
+    if structure.kind.rating:
+        notes.append(WILSON_NOTE)
+    elif weighting is not None and weighting[1] > 0 and weighting[0] == weighting[1]:
+        notes.append(DESIGN_NOTE)
+    else:
+        weighted, total = weighting or (0, 0)
+        notes.append(EQUAL_WEIGHTS_NOTE + (
+            f" ({weighted} / {total} phiếu có trọng số: chỉ dùng trọng số khi mọi phiếu đều có / "
+            f"{weighted} of {total} responses have weights: weights are used only when all do)"
+            if weighted else ""))
     notes.append(SUPPRESSION_RULE)
     return tuple(notes)

@@ -87,7 +87,8 @@ def drill_table(session: Session, filters: Filters, by: str | None = None) -> Ta
         for key, label in _labels(session, unit, children, groups, by)
     ]
     rows.sort(key=lambda row: (row.key == unit.id, sort_key(row.label)))
-    return Table(filters, structure, unit, by, total, tuple(rows), notes_for(filters, structure))
+    return Table(filters, structure, unit, by, total, tuple(rows),
+                 notes_for(filters, structure, groups.weighting))
 
 
 def _labels(session, unit, children, groups: Groups, by) -> list[tuple[int, str]]:

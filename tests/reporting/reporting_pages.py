@@ -1,8 +1,17 @@
-"""Read the numbers analyst pages print into their data attributes."""
+"""Read the numbers analyst pages print into their data attributes, and their forms' CSRF tokens."""
 
 from __future__ import annotations
 
+import re
+
 from lxml import html
+
+CSRF = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_token(client, path: str = "/auth/login") -> str:
+    """Return the CSRF token of a form on ``path``."""
+    return CSRF.search(client.get(path).get_data(as_text=True)).group(1)
 
 
 def cells(page: str, node: str) -> dict[str, dict]:

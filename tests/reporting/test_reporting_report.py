@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from reference import kiosk_shares, read_raw, select_responses, wilson
+from reporting_reference import kiosk_shares, read_raw, select_responses, wilson
 
 from survey.cli import cli
 from survey.web.database import session_scope

@@ -6,9 +6,8 @@ import datetime as dt
 import math
 
 import pytest
-from conftest import csrf_token
-from pages import rows
-from reference import kiosk_shares, read_raw, select_responses, wilson
+from reporting_pages import csrf_token, rows
+from reporting_reference import kiosk_shares, read_raw, select_responses, wilson
 
 from analysis.estimate import Estimate
 from analysis.ranking import rank_groups

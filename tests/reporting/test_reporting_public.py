@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from conftest import csrf_token
-from reference import kiosk_shares, read_raw, select_responses, wilson
+from reporting_pages import csrf_token
+from reporting_reference import kiosk_shares, read_raw, select_responses, wilson
 
 from survey.web.database import session_scope
 

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from analysis.design import Design
 from analysis.indices import estimate_index, sipas_spec
+from survey.db.fieldwork import ResponseWeight
 from survey.db.organisation import Unit, UnitPredecessor
 from survey.db.questionnaires import QuestionnaireVersion
 from survey.db.responses import Answer, Response
@@ -33,6 +34,7 @@ class Raw:
     answers: dict[int, dict[str, dict]]
     choices: dict[int, dict[str, list[str]]]
     parents: dict[int, int | None]
+    weights: dict[int, tuple[float, str, str]]
     predecessors: list[tuple[int, int, dt.date]]
     codes: dict[str, int]
 
@@ -52,10 +54,13 @@ def read_raw(session) -> Raw:
         answers.setdefault(a.response_id, {})[a.item_code] = {"int": a.value_int, "score": a.score,
                                                               "text": a.value_text}
         choices.setdefault(a.response_id, {}).setdefault(a.item_code, []).append(a.value_text)
+    weights = {w.response_id: (w.final_weight, f"{w.survey_id}/{w.strata}", w.psu)
+               for w in session.execute(select(ResponseWeight)).scalars()}
     units = session.execute(select(Unit.id, Unit.parent_id, Unit.code)).all()
     links = session.execute(select(UnitPredecessor.unit_id, UnitPredecessor.predecessor_id,
                                    UnitPredecessor.effective_date)).all()
-    return Raw(responses, answers, choices, {u.id: u.parent_id for u in units}, [tuple(link) for link in links],
+    return Raw(responses, answers, choices, {u.id: u.parent_id for u in units}, weights,
+               [tuple(link) for link in links],
                {u.code: u.id for u in units})
 
 
@@ -120,6 +125,17 @@ def kiosk_shares(raw: Raw, chosen: list[tuple[dict, int]]) -> dict:
     return result
 
 
+def survey_design(raw: Raw, responses: list[dict]) -> Design:
+    """Return the design of the chosen interviews: their weights, strata and PSUs when all have
+    them (PSUs with replacement, lonely PSUs 'adjust'), else equal weights with one PSU per row."""
+    known = [raw.weights.get(response["id"]) for response in responses]
+    if not known or any(value is None for value in known):
+        return Design(n=len(responses))
+    weights, strata, psus = zip(*known)
+    return Design(weights=np.array(weights), strata=np.array(strata), clusters=[np.array(psus)],
+                  lonely_psu="adjust")
+
+
 def sipas_estimates(raw: Raw, chosen: list[tuple[dict, int]]) -> dict:
     """Return {key: IndexResult} for the total and every child, through the analysis engine."""
     rows = [(response, child) for response, child in chosen
@@ -132,7 +148,7 @@ def sipas_estimates(raw: Raw, chosen: list[tuple[dict, int]]) -> dict:
             values.append(np.nan if answer is None or answer["score"] is None else answer["score"])
         elements[element] = {item: np.array(values, dtype=float)}
     spec = sipas_spec(elements, name="sipas")
-    design = Design(n=len(rows))
+    design = survey_design(raw, [response for response, _ in rows])
     children = np.array([child for _, child in rows])
     result = {"total": estimate_index(design, spec)}
     for child in sorted(set(children.tolist())):

@@ -5,8 +5,15 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from pages import cells, rows
-from reference import kiosk_shares, read_raw, select_responses, sipas_estimates, wilson
+from reporting_pages import cells, rows
+from reporting_reference import (
+    Raw,
+    kiosk_shares,
+    read_raw,
+    select_responses,
+    sipas_estimates,
+    wilson,
+)
 from scipy import stats
 
 from survey.web.database import session_scope
@@ -103,7 +110,26 @@ def test_sipas_table_matches_the_engine(login, world, raw):
             assert row["value"] == pytest.approx(estimate.estimate, abs=1e-5)
             assert row["low"] == pytest.approx(estimate.ci_low, abs=1e-5)
             assert row["high"] == pytest.approx(estimate.ci_high, abs=1e-5)
-    assert "trọng số bằng nhau" in page
+    assert "trọng số bằng nhau" in page and "70 / 130" in page
+
+
+def test_weighted_interviews_use_the_survey_design(login, world, raw):
+    """C01's interviews all carry weights, strata and PSUs: its SIPAS is design-based."""
+    client = login("analyst")
+    page = client.get("/analyst/?period=2026-Q1&unit=C01&index=sipas").get_data(as_text=True)
+    chosen = select_responses(raw, "sipas", *Q1, world.units["C01"], ALL)
+    assert chosen and all(response["id"] in raw.weights for response, _ in chosen)
+    expected = sipas_estimates(raw, chosen)["total"]
+    assert expected.overall.df == 4  # 6 PSUs in 2 strata
+    for node in ("sipas", "access", "feedback"):
+        row = cells(page, node)["total"]
+        estimate = expected.nodes[node]
+        assert row["value"] == pytest.approx(estimate.estimate, abs=1e-5)
+        assert (row["low"], row["high"]) == pytest.approx((estimate.ci_low, estimate.ci_high), abs=1e-5)
+    assert "trọng số cuối cùng" in page
+    plain = Raw(**{**raw.__dict__, "weights": {}})
+    unweighted = sipas_estimates(plain, chosen)["total"].overall
+    assert abs(unweighted.estimate - expected.overall.estimate) > 0.05
 
 
 def test_heatmap_cells_are_the_index_nodes(login, world, raw):

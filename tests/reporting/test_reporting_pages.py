@@ -111,6 +111,7 @@ def test_sipas_table_matches_the_engine(login, world, raw):
             assert row["low"] == pytest.approx(estimate.ci_low, abs=1e-5)
             assert row["high"] == pytest.approx(estimate.ci_high, abs=1e-5)
     assert "trọng số bằng nhau" in page and "70 / 130" in page
+    assert "Dữ liệu phi xác suất" not in page  # interviews only, although kiosk channels are ticked
 
 
 def test_weighted_interviews_use_the_survey_design(login, world, raw):

@@ -39,6 +39,8 @@ class ScoreMatrix:
     unit_ids: np.ndarray
     service_ids: np.ndarray
     weighted: int = 0
+    #: The stored channels (kiosk, qr, web, interview) the responses came through.
+    channels: frozenset[str] = frozenset()
     weights: np.ndarray | None = None
     strata: np.ndarray | None = None
     psus: np.ndarray | None = None
@@ -80,8 +82,8 @@ def score_matrix(session: Session, filters: Filters, reach: Reach,
     """Return the scores of the index's items for every selected response."""
     column = {code: position for position, code in enumerate(structure.items)}
     query = (
-        select(Response.id, Response.unit_id, Response.service_id, Answer.item_code, Answer.score,
-               ResponseWeight.final_weight, ResponseWeight.survey_id, ResponseWeight.strata,
+        select(Response.id, Response.unit_id, Response.service_id, Response.channel,
+               Answer.item_code, Answer.score, ResponseWeight.final_weight, ResponseWeight.survey_id, ResponseWeight.strata,
                ResponseWeight.psu)
         .join(Answer, Answer.response_id == Response.id)
         .outerjoin(ResponseWeight, ResponseWeight.response_id == Response.id)
@@ -89,8 +91,9 @@ def score_matrix(session: Session, filters: Filters, reach: Reach,
                *_where(session, filters, reach, structure))
     )
     rows: dict[int, dict[int, float]] = defaultdict(dict)
-    units, services, designs = {}, {}, {}
-    for response_id, unit_id, service_id, item_code, score, *design in session.execute(query):
+    units, services, designs, channels = {}, {}, {}, set()
+    for response_id, unit_id, service_id, channel, item_code, score, *design in session.execute(query):
+        channels.add(channel)
         rows[response_id][column[item_code]] = score
         units[response_id] = unit_id
         services[response_id] = service_id
@@ -106,6 +109,7 @@ def score_matrix(session: Session, filters: Filters, reach: Reach,
         np.array([units[r] for r in order], dtype=np.int64),
         np.array([-1 if services[r] is None else services[r] for r in order], dtype=np.int64),
         weighted,
+        frozenset(channels),
     )
     if not order or weighted < len(order):
         return matrix

@@ -31,6 +31,8 @@ class Groups:
     groups: dict[int, dict[str, Estimate]]
     #: Survey indices: how many responses carried design weights, out of how many (None: ratings).
     weighting: tuple[int, int] | None = None
+    #: Whether any of the data came through kiosk or QR channels (not a probability sample).
+    non_probability: bool = True
 
 
 def estimate_groups(session: Session, filters: Filters, by: str | None,
@@ -48,7 +50,8 @@ def estimate_groups(session: Session, filters: Filters, by: str | None,
         return Groups(structure, reach, filters.level, total, groups)
     matrix = score_matrix(session, filters, reach, structure)
     total, groups = _indices(filters, reach, structure, by, matrix)
-    return Groups(structure, reach, filters.level, total, groups, (matrix.weighted, matrix.n))
+    return Groups(structure, reach, filters.level, total, groups, (matrix.weighted, matrix.n),
+                  bool(matrix.channels & {"kiosk", "qr"}))
 
 
 def _ratings(session, filters, reach, structure, by):

@@ -35,13 +35,15 @@ DESIGN_NOTE = (
 
 
 def notes_for(filters: Filters, structure: IndexStructure,
-              weighting: tuple[int, int] | None = None) -> tuple[str, ...]:
+              weighting: tuple[int, int] | None = None, non_probability: bool = True
+              ) -> tuple[str, ...]:
     """Return the notes that apply to a table of ``structure`` under ``filters``.
 
-    ``weighting`` is (responses with design weights, responses) for survey indices.
+    ``weighting`` is (responses with design weights, responses) for survey indices;
+    ``non_probability`` whether the figures rest on kiosk or QR ratings.
     """
     notes = []
-    if filters.non_probability:
+    if non_probability:
         notes.append(NON_PROBABILITY_NOTE)
     if structure.kind.rating:
         notes.append(WILSON_NOTE)

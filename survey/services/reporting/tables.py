@@ -45,6 +45,8 @@ class Table:
     total: Row
     rows: tuple[Row, ...]
     notes: tuple[str, ...]
+    #: Whether the figures rest on kiosk or QR ratings (not a probability sample).
+    non_probability: bool = False
 
 
 def sort_key(text: str) -> str:
@@ -87,8 +89,9 @@ def drill_table(session: Session, filters: Filters, by: str | None = None) -> Ta
         for key, label in _labels(session, unit, children, groups, by)
     ]
     rows.sort(key=lambda row: (row.key == unit.id, sort_key(row.label)))
+    non_probability = filters.non_probability and groups.non_probability
     return Table(filters, structure, unit, by, total, tuple(rows),
-                 notes_for(filters, structure, groups.weighting))
+                 notes_for(filters, structure, groups.weighting, non_probability), non_probability)
 
 
 def _labels(session, unit, children, groups: Groups, by) -> list[tuple[int, str]]:

@@ -61,6 +61,9 @@ def test_rapid_repeated_ratings_are_stored_with_a_flag(page, live_server, live_a
     rows = stored(live_app)
     assert [r["flags"] for r in rows] == [[], ["burst"], ["burst"]]
     assert [r["status"] for r in rows] == ["accepted", "flagged", "flagged"]
+    page.click("#start")
+    page.click("#service-skip")
+    assert page.locator(".face[aria-pressed='true']").count() == 0  # no trace of the last citizen's face
 
 
 @pytest.mark.config(INTEGRITY_REPEAT_SECONDS=0)

@@ -119,3 +119,11 @@ def test_an_expired_push_is_not_handed_out(app, paired):
         kiosk_pushes.push(session, kiosk.id, "T-1", now=then)
         assert kiosk_pushes.take(session, kiosk, now=then + dt.timedelta(minutes=31)) is None
         assert kiosk_pushes.take(session, kiosk, now=then + dt.timedelta(minutes=29))["transaction_ref"] == "T-1"
+
+
+def test_an_unchanged_config_is_answered_304(client, paired):
+    first = client.get("/kiosk/api/config", headers=_bearer(paired[1]))
+    again = client.get("/kiosk/api/config", headers={**_bearer(paired[1]), "If-None-Match": first.headers["ETag"]})
+    assert (again.status_code, again.data) == (304, b"")
+    stale = client.get("/kiosk/api/config", headers={**_bearer(paired[1]), "If-None-Match": '"0"'})
+    assert stale.status_code == 200 and stale.json == first.json

@@ -183,6 +183,9 @@
 
   function begin() {
     goFullscreen();
+    Array.prototype.forEach.call(document.querySelectorAll('.face'), function (button) {
+      button.setAttribute('aria-pressed', 'false');
+    });
     var push = state.push;
     state.push = null;
     state.rating = {
@@ -410,17 +413,23 @@
 
   /* Fetch the configuration (and so the newest published questionnaire); keep the last one offline. */
   function loadConfig() {
-    return api('config').then(function (response) {
+    var headers = state.config && state.config.etag ? {'If-None-Match': state.config.etag} : {};
+    return api('config', {headers: headers}).then(function (response) {
+      if (response.status === 304) return state.config;
       return response.json().then(function (body) {
-        if (response.ok) return body;
-        var failure = new Error(body.error ? body.error.code : 'network');
-        failure.code = failure.message;
-        throw failure;
+        if (!response.ok) {
+          var failure = new Error(body.error ? body.error.code : 'network');
+          failure.code = failure.message;
+          throw failure;
+        }
+        body.etag = response.headers.get('ETag');
+        return body;
       });
     }).then(function (config) {
       state.config = config;
       return state.queue.setMeta('config', config).then(function () {
-        if (['welcome', 'blocked', 'pair', 'loading'].indexOf(state.screen) >= 0) reset();
+        if (['blocked', 'pair', 'loading'].indexOf(state.screen) >= 0) reset();
+        else if (state.screen === 'welcome') render();
       });
     }, function (failure) {
       if (failure.code === 'credential_revoked' || failure.code === 'invalid_credential') {

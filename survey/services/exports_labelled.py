@@ -2,8 +2,8 @@
 
 pyreadstat writes from a pandas data frame, so these formats hold the whole export in memory: a request
 above ``MAX_CELLS`` responses × columns is refused before anything is read (use CSV, which streams, or
-filter by unit or period). About 80 bytes per cell were measured (docs/benchmarks.md, "Exports"), so
-the default bound of 20 million cells keeps the process under about 2 GB.
+filter by unit or period). About 50 bytes per cell were measured (docs/benchmarks.md, "Exports"), so
+the default bound of 20 million cells keeps the export under about 1 GB of memory.
 
 Choice codes and yes/no answers become numbers with value labels, as Stata and SPSS users expect:
 yes = 1, no = 0; a choice is its position (1, 2, ...) in the union of the versions' choice lists, the

@@ -1,13 +1,14 @@
 """Repeated PAPI-style samples from a synthetic province: bias of the weighted estimators, CI coverage.
 
 A province of districts -> communes -> villages -> people aged 18-70 with a binary outcome and a 1-10
-score that depend on the district, the commune, the village and the village size (so equal
-weights are biased). Each replicate draws the design hailong stores (capital district, district seat
+score that depend on the district, the commune, the village, the village size (so equal weights are
+biased) and sex. Each replicate draws the design hailong stores (capital district, district seat
 communes and commune seat villages with certainty, the rest by systematic PPS; 20 people drawn per
 village for a quota of 16, replacements in order), loses people to non-response that varies by
-village, weights (base weight, non-response adjustment within villages as survey.services.weights
-does) and estimates with analysis/ on the stored design (strata with certainty units, PSUs with
-replacement). It reports the relative bias, the empirical and mean estimated standard errors and
+commune and by sex (men answer less), weights (base weight, non-response adjustment within villages as
+survey.services.weights does, then optionally raking to the population's sex margin) and estimates
+with analysis/ on the stored design (strata with certainty units, PSUs with replacement, or with the
+first-stage fpc). It reports the relative bias, the empirical and mean estimated standard errors and
 the coverage of 95 % intervals.
 
 Run from the repository root: ``.venv/bin/python -m bench.sampling_simulation --replicates 1000``
@@ -22,6 +23,7 @@ from collections import defaultdict
 
 import numpy as np
 
+from analysis.calibration import rake
 from analysis.design import Design
 from analysis.estimators import mean, proportion
 from analysis.weighting import class_adjustment
@@ -51,14 +53,16 @@ def population(rng: np.random.Generator, districts: int = 15):
                 size = int(rng.lognormal(5.0, 0.6)) + 30 + (400 if d == 0 else 0)
                 units.append(FrameUnit(code_v, code_v, code_c, "village", population=size,
                                        certainty=v == 0))
-                latent = effect_c + rng.normal(0, 0.4) + 0.3 * np.log(size / 150) + rng.normal(0, 1.2, size)
+                female = rng.random(size) < 0.52
+                latent = (effect_c + rng.normal(0, 0.4) + 0.3 * np.log(size / 150) + 0.5 * female
+                          + rng.normal(0, 1.2, size))
                 score = np.clip(np.round(5.5 + 1.3 * latent), 1, 10)
-                people[code_v] = (score, (latent > 0.3).astype(float))
+                people[code_v] = (score, (latent > 0.3).astype(float), female)
                 propensity[code_v] = float(np.clip(0.95 - 0.1 * abs(effect_c), 0.5, 0.95))
     return Frame(units), people, propensity
 
 
-def one_sample(frame, people, propensity, rng):
+def one_sample(frame, people, propensity, margins, rng):
     """Draw, interview with non-response, weight; return the design and the respondents' outcomes."""
     selections = draw_stages(frame, SPEC, None, rng)
     by_code = {s.code: s for s in selections}
@@ -69,13 +73,13 @@ def one_sample(frame, people, propensity, rng):
     for village in (s for s in selections if s.stage == 3):
         path = [by_code[by_code[village.parent].parent], by_code[village.parent], village]
         pi = path[0].probability * path[1].probability * path[2].probability
-        score, event = people[village.code]
+        score, event, female = people[village.code]
         draw = draw_respondents(score.size, 20, 16, "simple", rng)
         issued, done = [], 0
         for order, person in enumerate(draw.order):
             if order >= draw.quota and done >= draw.quota:
                 break
-            answered = rng.random() < propensity[village.code]
+            answered = rng.random() < propensity[village.code] * (1.0 if female[person] else 0.75)
             issued.append((person, answered))
             done += answered
         steps = [PathStep(s.code, s.certainty is not None, s.group_selected, s.group_units,
@@ -87,7 +91,7 @@ def one_sample(frame, people, propensity, rng):
             if answered:
                 position = design_position(village.stratum, steps, f"{village.code}:{person}")
                 rows.append((position.strata, position.psu, score[person], event[person],
-                             position.fpc_psu or score.size))
+                             position.fpc_psu or score.size, int(female[person])))
     weights, _ = class_adjustment(base, respondent, [True] * len(base), classes)
     weights = weights[np.asarray(respondent)]
     strata, psu = [r[0] for r in rows], [[r[1] for r in rows]]
@@ -95,6 +99,9 @@ def one_sample(frame, people, propensity, rng):
                                           lonely_psu="adjust"),
                "fpc": Design(weights=weights, strata=strata, clusters=psu,
                              fpc=[[r[4] for r in rows]], lonely_psu="adjust")}
+    sex = np.array([r[5] for r in rows])
+    for name in list(designs):
+        designs[f"raked on sex, {name}"] = rake(designs[name], {"sex": (sex, margins)})
     return designs, np.array([r[2] for r in rows]), np.array([r[3] for r in rows])
 
 
@@ -108,12 +115,14 @@ def main() -> None:
     frame, people, propensity = population(rng)
     scores = np.concatenate([p[0] for p in people.values()])
     events = np.concatenate([p[1] for p in people.values()])
+    females = np.concatenate([p[2] for p in people.values()])
+    margins = {1: float(females.sum()), 0: float((~females).sum())}
     truth = {"score (mean)": scores.mean(), "event (proportion)": events.mean()}
     found = defaultdict(list)
-    sizes = []
+    sizes, designs = [], {}
     started = time.perf_counter()
     for _ in range(args.replicates):
-        designs, score, event = one_sample(frame, people, propensity, rng)
+        designs, score, event = one_sample(frame, people, propensity, margins, rng)
         sizes.append(score.size)
         found["score (mean)", "unweighted"].append((score.mean(),))
         found["event (proportion)", "unweighted"].append((event.mean(),))
@@ -126,12 +135,12 @@ def main() -> None:
     print(f"population {scores.size} people, {len(people)} villages; {args.replicates} samples, "
           f"mean n = {np.mean(sizes):.0f}; {elapsed:.1f} s on {platform.machine()} "
           f"({platform.python_version()})")
-    print("| statistic | truth | variance | mean weighted estimate | relative bias (unweighted) | "
+    print("| statistic | truth | weights, variance | mean weighted estimate | relative bias (unweighted) | "
           "empirical SE | mean estimated SE | coverage of 95 % CI (median df) |")
     print("|---|---|---|---|---|---|---|---|")
     for name, value in truth.items():
         naive = np.mean([row[0] for row in found[name, "unweighted"]])
-        for variance in ("with replacement", "fpc"):
+        for variance in designs:
             est, se, low, high, df = (np.array(column) for column in zip(*found[name, variance]))
             covered = np.mean((low <= value) & (value <= high))
             mc = np.sqrt(covered * (1 - covered) / args.replicates)

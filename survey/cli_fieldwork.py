@@ -10,7 +10,10 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from survey.domain.sampling import SamplingError
-from survey.services import sampling
+from survey.services import fieldwork as interviewing
+from survey.services import fieldwork_backchecks, sampling
+from survey.services.fieldwork import FieldworkError
+from survey.services.fieldwork_progress import progress as fieldwork_progress
 from survey.services.sampling_csv import CsvImportError, read_frame, read_listing
 from survey.services.sampling_export import FORMATS, export_sample
 from survey.services.weights import compute_weights
@@ -198,3 +201,80 @@ def _print_report(report) -> None:
     for margin in report.margins:
         click.echo(f"  {margin['variable']}={margin['category']}: {margin['weighted']:.1f} / "
                    f"{margin['population']:.1f}")
+
+
+@fieldwork.command("assign")
+@click.argument("survey_code")
+@click.argument("enumerator")
+@click.argument("villages", nargs=-1, required=True)
+@with_appcontext
+def assign(survey_code, enumerator, villages) -> None:
+    """Give selected VILLAGES (frame codes) of a survey to the ENUMERATOR (user name)."""
+    try:
+        with session_scope(current_app) as session:
+            interviewing.assign(session, survey_code, list(villages), enumerator)
+    except (FieldworkError, SamplingError) as error:
+        _fail(error)
+    click.echo(f"Đã giao {len(villages)} thôn cho {enumerator}. / Assigned {len(villages)} villages to {enumerator}.")
+
+
+@fieldwork.command("enrol")
+@click.argument("enumerator")
+@click.option("--name", default="Máy tính bảng", show_default=True, help="A name for the tablet.")
+@with_appcontext
+def enrol(enumerator, name) -> None:
+    """Print a one-time enrolment code for a tablet of the ENUMERATOR (typed into /interview/)."""
+    try:
+        with session_scope(current_app) as session:
+            issued = interviewing.new_enrolment(session, enumerator, name)
+            code, expires = issued.code, issued.expires_at
+    except FieldworkError as error:
+        _fail(error)
+    click.echo(f"Mã đăng ký / enrolment code: {code[:4]}-{code[4:]}")
+    click.echo(f"Dùng một lần, hết hạn / single use, expires {expires.isoformat(timespec='minutes')}")
+
+
+@fieldwork.command("progress")
+@click.argument("survey_code")
+@with_appcontext
+def progress_command(survey_code) -> None:
+    """Print completed vs quota, refusals, replacements and response rate per enumerator and village."""
+    try:
+        with session_scope(current_app) as session:
+            villages, people, total = fieldwork_progress(session, survey_code)
+            rows = [row.to_dict() for row in (*people, total, *villages)]
+    except SamplingError as error:
+        _fail(error)
+    click.echo(f"{'':<28}{'xong/completed':>15}{'từ chối/refused':>16}{'thay/repl.':>11}"
+               f"{'tỷ lệ/rate':>11}{'thu về/returned':>16}")
+    for row in rows:
+        rate = "—" if row["response_rate"] is None else f"{row['response_rate']:.0%}"
+        returned = f"{row['returned']}/{row['issued']}"
+        click.echo(f"{row['label'][:27] or '(chưa giao / unassigned)':<28}{row['completed']:>9}/{row['quota']:<5}"
+                   f"{row['refused']:>16}{row['replacements']:>11}{rate:>11}{returned:>16}")
+
+
+@fieldwork.command("backcheck")
+@click.argument("survey_code")
+@click.option("--checker", help="Draw back-checks for this enumerator (user name).")
+@click.option("--share", default=fieldwork_backchecks.DEFAULT_SHARE, show_default=True, type=float)
+@click.option("--seed", type=int, help="Random seed (default: a new one, printed and stored).")
+@with_appcontext
+def backcheck(survey_code, checker, share, seed) -> None:
+    """Draw back-checks (with --checker), then print the mismatches per enumerator."""
+    try:
+        with session_scope(current_app) as session:
+            if checker:
+                drawn = fieldwork_backchecks.draw_backchecks(session, survey_code, checker, share=share,
+                                                             seed=seed)
+                if drawn:
+                    click.echo(f"Đã rút {len(drawn)} phiếu phúc tra (seed {drawn[0].seed}). / "
+                               f"Drew {len(drawn)} back-checks (seed {drawn[0].seed}).")
+            report = fieldwork_backchecks.mismatch_report(
+                fieldwork_backchecks.backcheck_results(session, survey_code))
+    except (FieldworkError, SamplingError) as error:
+        _fail(error)
+    for row in report:
+        items = ", ".join(f"{item}×{n}" for item, n in sorted(row["items"].items())) or "—"
+        click.echo(f"{row['enumerator']}: rút/drawn {row['drawn']}, xong/done {row['done']}, "
+                   f"lệch/mismatch {row['with_mismatch']}  {items}")

@@ -4,6 +4,7 @@ from survey.db.accounts import Credential, RateLimitCounter, User
 from survey.db.base import Base
 from survey.db.cases import FeedbackCase  # noqa: F401  (feedback cases: issue 7)
 from survey.db.fieldwork import FieldSurvey  # noqa: F401  (household surveys: issue 6)
+from survey.db.interviews import FieldAssignment  # noqa: F401  (household interviewing: issue 6)
 from survey.db.kiosks import Kiosk, KioskPush  # noqa: F401  (kiosks: issue 4)
 from survey.db.organisation import Service, Unit, UnitPredecessor
 from survey.db.qr import SpentQrToken

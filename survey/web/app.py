@@ -111,3 +111,9 @@ def configure_blueprints(app: Flask) -> None:
     qr.init_app(app)
     csrf.exempt(qr_api.create_link)
     app.register_blueprint(qr.bp)
+    from survey.web.interview import bp as interview
+    from survey.web.supervision import bp as supervision
+
+    csrf.exempt(interview)
+    app.register_blueprint(interview)
+    app.register_blueprint(supervision)

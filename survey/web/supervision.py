@@ -1,0 +1,87 @@
+"""Supervision pages: fieldwork progress, back-checks (phúc tra) and sending interviews back."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from survey.db.fieldwork import FieldSurvey
+from survey.domain.sampling import SamplingError
+from survey.services import fieldwork_backchecks as backchecks
+from survey.services.fieldwork import FieldworkError
+from survey.services.fieldwork_progress import completed_interviews, progress
+from survey.web.auth import acting_user, role_required
+from survey.web.database import request_session
+
+bp = Blueprint("supervision", __name__, url_prefix="/supervision")
+
+ROLES = ("admin", "supervisor")
+
+
+@bp.get("/")
+@role_required(*ROLES)
+def index():
+    """List the household surveys."""
+    surveys = request_session().scalars(select(FieldSurvey).order_by(FieldSurvey.code)).all()
+    return render_template("interview/surveys.html", surveys=surveys)
+
+
+@bp.get("/<code>")
+@role_required(*ROLES)
+def survey(code: str):
+    """Show a survey's progress, back-checks and completed interviews."""
+    return _render(code)
+
+
+@bp.post("/<code>/backchecks")
+@role_required(*ROLES)
+def draw_backchecks(code: str):
+    """Draw back-checks for a checker."""
+    session = request_session()
+    try:
+        share = float(request.form.get("share_percent") or 10) / 100
+        seed = request.form.get("seed", "").strip()
+        drawn = backchecks.draw_backchecks(session, code, request.form.get("checker", "").strip(), share=share,
+                                           seed=int(seed) if seed else None)
+    except ValueError as error:
+        session.rollback()
+        return _render(code, error=_message(error), status=422)
+    session.commit()
+    return redirect(url_for("supervision.survey", code=code, drawn=len(drawn)))
+
+
+@bp.post("/<code>/send-back")
+@role_required(*ROLES)
+def send_back(code: str):
+    """Send a completed interview back to its enumerator with a comment."""
+    session = request_session()
+    try:
+        backchecks.send_back(session, request.form.get("response_uuid", ""), request.form.get("comment", ""),
+                             by=acting_user())
+    except FieldworkError as error:
+        session.rollback()
+        return _render(code, error=_message(error), status=422)
+    session.commit()
+    return redirect(url_for("supervision.survey", code=code, sent="1"))
+
+
+def _message(error: ValueError) -> str:
+    """Return a refusal's message, Vietnamese first."""
+    if isinstance(error, (FieldworkError, SamplingError)):
+        return f"{error.message_vi} / {error.message_en}"
+    return "Giá trị không hợp lệ. / Invalid value."
+
+
+def _render(code: str, error: str | None = None, status: int = 200):
+    """Render the survey's supervision page."""
+    session = request_session()
+    try:
+        villages, people, total = progress(session, code)
+    except SamplingError:
+        abort(404)
+    results = backchecks.backcheck_results(session, code)
+    return render_template(
+        "interview/supervision.html", code=code, villages=villages, people=people, total=total,
+        results=results, report=backchecks.mismatch_report(results),
+        interviews=completed_interviews(session, code), error=error,
+        drawn=request.args.get("drawn"), sent=request.args.get("sent")), status

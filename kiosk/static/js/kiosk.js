@@ -6,55 +6,17 @@
 (function () {
   'use strict';
 
-  var STRINGS = {
-    vi: {
-      loading: 'Đang tải…', pair_title: 'Ghép nối kiosk',
-      pair_help: 'Nhập mã ghép nối cán bộ quản trị vừa tạo (hoặc quét mã QR bằng máy ảnh của máy tính bảng).',
-      pair_code: 'Mã ghép nối', pair_submit: 'Ghép nối', blocked_title: 'Kiosk đang tạm ngừng',
-      blocked_help: 'Xin vui lòng báo cho cán bộ tại quầy. Các đánh giá đã ghi nhận trên máy vẫn được giữ lại.',
-      pair_again: 'Ghép nối lại', welcome_title: 'Xin mời Ông/Bà đánh giá',
-      welcome_lead: 'Chỉ mất vài giây. Ý kiến của Ông/Bà giúp chúng tôi phục vụ tốt hơn.',
-      start: 'Bắt đầu đánh giá', service_title: 'Ông/Bà vừa làm thủ tục gì?',
-      service_skip: 'Không nhớ / bỏ qua', next: 'Tiếp tục', yes: 'Có', no: 'Không', send: 'Gửi đánh giá',
-      phone_skip: 'Thôi, không cần gọi lại', thanks_title: 'Xin cảm ơn Ông/Bà!',
-      thanks_lead: 'Đánh giá của Ông/Bà đã được ghi nhận.', overlay_title: 'Dành cho cán bộ',
-      pin_label: 'Mã PIN của cán bộ', pin_submit: 'Mở khoá', pin_wrong: 'Mã PIN không đúng.',
-      staff_resume: 'Tiếp tục (toàn màn hình)', staff_sync: 'Đồng bộ ngay',
-      staff_unpair: 'Huỷ ghép nối thiết bị', transaction: 'Hồ sơ: ', queue: 'Chờ gửi: ',
-      last_sync: 'Đồng bộ lần cuối: ', never: 'chưa', dead: 'Không gửi được: ',
-      credential_revoked: 'Thiết bị này đã bị thu hồi.', invalid_credential: 'Thiết bị này chưa được ghép nối.',
-      offline_unpaired: 'Chưa kết nối được máy chủ để tải phiếu đánh giá.',
-      no_questionnaire: 'Chưa có phiếu đánh giá được ban hành.',
-      phone_required: 'Xin nhập số điện thoại, hoặc chọn “Thôi, không cần gọi lại”.',
-      phone_invalid: 'Số điện thoại chưa đúng.', network: 'Không kết nối được máy chủ, xin thử lại.'
-    },
-    en: {
-      loading: 'Loading…', pair_title: 'Pair this kiosk',
-      pair_help: 'Enter the pairing code an administrator has just created (or scan its QR code with the tablet\'s camera).',
-      pair_code: 'Pairing code', pair_submit: 'Pair', blocked_title: 'This kiosk is out of service',
-      blocked_help: 'Please tell the staff at the counter. Ratings already recorded on this device are kept.',
-      pair_again: 'Pair again', welcome_title: 'Please rate our service',
-      welcome_lead: 'It takes a few seconds. Your opinion helps us serve you better.',
-      start: 'Start rating', service_title: 'Which procedure did you come for?',
-      service_skip: 'Not sure / skip', next: 'Continue', yes: 'Yes', no: 'No', send: 'Send rating',
-      phone_skip: 'No call-back, thanks', thanks_title: 'Thank you!',
-      thanks_lead: 'Your rating has been recorded.', overlay_title: 'Staff only',
-      pin_label: 'Staff PIN', pin_submit: 'Unlock', pin_wrong: 'Wrong PIN.',
-      staff_resume: 'Resume (full screen)', staff_sync: 'Sync now', staff_unpair: 'Unpair this device',
-      transaction: 'Dossier: ', queue: 'Waiting to send: ', last_sync: 'Last sync: ', never: 'never',
-      dead: 'Could not be sent: ', credential_revoked: 'This device has been revoked.',
-      invalid_credential: 'This device is not paired.',
-      offline_unpaired: 'The server could not be reached to load the questionnaire.',
-      no_questionnaire: 'No kiosk questionnaire has been published.',
-      phone_required: 'Please enter a phone number, or choose “No call-back, thanks”.',
-      phone_invalid: 'The phone number is not right.', network: 'The server cannot be reached, please try again.'
-    }
-  };
+  var STRINGS = self.HailongKioskStrings;
   var RATING_SCREENS = ['service', 'faces', 'problems', 'callback', 'phone'];
   var E = self.HailongExpressions;
+  var lock = self.HailongKioskLock.create({
+    pin: function () { return state.config && state.config.pin; },
+    wrongPin: function () { return t('pin_wrong'); },
+    unlocked: function () { updateStatus(); }
+  });
   var base = document.body.getAttribute('data-base');
   var state = {lang: 'vi', screen: null, token: null, config: null, queue: null, rating: null, push: null,
-               lastActivity: Date.now(), wasFullscreen: false, pollTimer: null, thanksTimer: null};
+               lastActivity: Date.now(), pollTimer: null, thanksTimer: null};
 
   function $(id) { return document.getElementById(id); }
   function t(key) { return STRINGS[state.lang][key] || STRINGS.vi[key] || key; }
@@ -182,7 +144,7 @@
   }
 
   function begin() {
-    goFullscreen();
+    lock.enterFullscreen();
     Array.prototype.forEach.call(document.querySelectorAll('.face'), function (button) {
       button.setAttribute('aria-pressed', 'false');
     });
@@ -313,60 +275,11 @@
     }
   }
 
-  /* Full screen and the staff-PIN overlay. */
-
-  function goFullscreen() {
-    var root = document.documentElement;
-    if (!document.fullscreenElement && root.requestFullscreen) root.requestFullscreen().catch(function () {});
-  }
-
-  function onFullscreenChange() {
-    if (document.fullscreenElement) state.wasFullscreen = true;
-    else if (state.wasFullscreen) lock();
-  }
-
-  function lock() {
-    $('overlay').hidden = false;
-    $('pin-form').hidden = false;
-    $('staff-panel').hidden = true;
-    $('pin').value = '';
-    $('pin-error').hidden = true;
-  }
-
-  function hexOf(buffer) {
-    return Array.prototype.map.call(new Uint8Array(buffer), function (x) { return (x + 256).toString(16).slice(1); }).join('');
-  }
-
-  function checkPin(event) {
-    event.preventDefault();
-    var pin = state.config && state.config.pin;
-    if (!pin) return;
-    var encoder = new TextEncoder();
-    self.crypto.subtle.importKey('raw', encoder.encode($('pin').value), 'PBKDF2', false, ['deriveBits'])
-      .then(function (key) {
-        return self.crypto.subtle.deriveBits(
-          {name: 'PBKDF2', hash: 'SHA-256', salt: encoder.encode(pin.salt), iterations: pin.iterations}, key, 256);
-      }).then(function (bits) {
-        var good = hexOf(bits) === pin.hash;
-        $('pin-error').hidden = good;
-        $('pin-error').textContent = good ? '' : t('pin_wrong');
-        if (!good) return;
-        $('pin-form').hidden = true;
-        $('staff-panel').hidden = false;
-        updateStatus();
-      });
-  }
-
-  function resume() {
-    $('overlay').hidden = true;
-    goFullscreen();
-  }
-
   function unpair() {
     Promise.all([state.queue.setMeta('token', null), state.queue.setMeta('config', null)]).then(function () {
       state.token = null;
       state.config = null;
-      $('overlay').hidden = true;
+      lock.close();
       show('pair');
     });
   }
@@ -497,12 +410,9 @@
         setLanguage(button.getAttribute('data-lang'));
       });
     });
-    $('pin-form').addEventListener('submit', checkPin);
-    $('staff-resume').addEventListener('click', resume);
     $('staff-sync').addEventListener('click', function () { state.queue.schedule(true); });
     $('staff-unpair').addEventListener('click', unpair);
-    $('status').addEventListener('click', lock);
-    document.addEventListener('fullscreenchange', onFullscreenChange);
+    $('status').addEventListener('click', function () { lock.open(); });
     ['pointerdown', 'keydown', 'input'].forEach(function (type) {
       document.addEventListener(type, function () { state.lastActivity = Date.now(); }, true);
     });

@@ -5,13 +5,15 @@
  */
 'use strict';
 
-var CACHE = 'hailong-kiosk-shell-1';
+var CACHE = 'hailong-kiosk-shell-2';
 var SCOPE = new URL(self.registration.scope).pathname; // "/kiosk/"
 var SHELL = [
   SCOPE,
   SCOPE + 'static/css/kiosk.css',
   SCOPE + 'static/js/expressions.js',
   SCOPE + 'static/js/queue.js',
+  SCOPE + 'static/js/strings.js',
+  SCOPE + 'static/js/lock.js',
   SCOPE + 'static/js/kiosk.js',
   SCOPE + 'static/fonts/NotoSans-Regular-vi.woff2',
   SCOPE + 'static/fonts/NotoSans-Bold-vi.woff2'

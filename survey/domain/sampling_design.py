@@ -163,6 +163,20 @@ class Frame:
                     f"{unit.code}: parent {unit.parent} is not in the frame")
             self.children[unit.parent].append(unit.code)
         self._sizes: dict[tuple[str, str], float] = {}
+        self._check_tree()
+
+    def _check_tree(self) -> None:
+        """Refuse parent links that go round in a circle (every unit must lead up to a root)."""
+        reaching: set[str] = set()
+        for code in self.units:
+            seen = []
+            while code is not None and code not in reaching:
+                if code in seen:
+                    raise SamplingError("cycle", f"{code}: mã cha tạo thành vòng lặp",
+                                        f"{code}: the parent codes go round in a circle")
+                seen.append(code)
+                code = self.units[code].parent
+            reaching.update(seen)
 
     def size(self, code: str, measure: str) -> float:
         """Return a unit's size: its own value, else the sum over its children."""
@@ -245,6 +259,11 @@ def _draw_group(frame: Frame, number: int, stage: Stage, codes: list[str], count
         count = len(codes)
     sizes = np.array([frame.size(code, stage.size) for code in codes])
     flagged = np.array([stage.certainty == "flagged" and frame.units[c].certainty for c in codes])
+    empty = [code for code, size, flag in zip(codes, sizes, flagged) if size <= 0 and not flag]
+    if empty:
+        raise SamplingError(
+            "size_zero", f"{where}: quy mô bằng 0, không thể chọn theo PPS: {', '.join(empty)}",
+            f"{where_en}: size 0, never selectable by PPS: {', '.join(empty)}")
     reasons = np.where(flagged, "flagged", "size").astype(object)
     if stage.certainty == "largest":
         flagged[int(np.argmax(sizes))] = True

@@ -165,3 +165,16 @@ def test_largest_unit_rule():
         siblings = frame.children[commune.parent]
         largest = max(siblings, key=lambda code: frame.size(code, "population"))
         assert commune.code == largest and commune.certainty == "largest" and commune.probability == 1
+
+
+def test_frames_with_cycles_or_empty_units_are_refused():
+    with pytest.raises(SamplingError) as raised:
+        Frame([FrameUnit("A", "a", "B", "x"), FrameUnit("B", "b", "A", "x")])
+    assert raised.value.code == "cycle"
+    frame = Frame([FrameUnit("P", "p", None, "province"),
+                   FrameUnit("V1", "v", "P", "village", population=10),
+                   FrameUnit("V2", "v", "P", "village", population=0)])
+    spec = DesignSpec.from_dict({"stages": [{"level": "village", "n": 1}]})
+    with pytest.raises(SamplingError) as raised:
+        draw_stages(frame, spec, None, np.random.default_rng(0))
+    assert raised.value.code == "size_zero" and "V2" in raised.value.message_en

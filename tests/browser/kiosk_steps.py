@@ -35,19 +35,24 @@ def shot(page, artifacts: Path, name: str) -> None:
 
 def rate(page, value: int, *, service: str | None = None, problems=(), comment: str = "",
          callback: str = "no", phone: str = "") -> None:
-    """Go through one rating from the welcome screen to the thank-you screen."""
+    """Go through one rating from the welcome screen to the thank-you screen, screen by screen."""
     page.click("#start")
+    page.wait_for_selector("#screen-service:not([hidden]), #screen-faces:not([hidden])", timeout=SHORT)
     if page.is_visible("#screen-service"):
         page.click(f"#service-list [data-value='{service}']" if service else "#service-skip")
+        page.wait_for_selector("#screen-faces", state="visible", timeout=SHORT)
     page.click(f".face[data-value='{value}']")
     if value <= 3:
+        page.wait_for_selector("#screen-problems", state="visible", timeout=SHORT)
         for problem in problems:
             page.click(f"#problem-list [data-value='{problem}']")
         if comment:
             page.fill("#comment", comment)
         page.click("#problems-next")
+    page.wait_for_selector("#screen-callback", state="visible", timeout=SHORT)
     page.click(f"#callback-{callback}")
     if callback == "yes":
+        page.wait_for_selector("#screen-phone", state="visible", timeout=SHORT)
         page.fill("#phone", phone)
         page.click("#phone-send")
     page.wait_for_selector("#screen-thanks", state="visible", timeout=SHORT)

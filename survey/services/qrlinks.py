@@ -46,7 +46,7 @@ REFUSALS = {
     "expired": "expired",
 }
 # Refusal -> (submission error code, HTTP status, Vietnamese message, English message).
-_ERRORS = {
+ERRORS = {
     "tampered": (
         "qr_link_tampered", 401, "Liên kết QR không hợp lệ: có thể đã bị sửa hoặc chép thiếu.",
         "The QR link is not valid: it may have been altered or copied incompletely.",
@@ -218,7 +218,7 @@ def authenticate(
 
 def refusal_error(refusal: str) -> SubmissionError:
     """Return the submission error of a refusal (tampered, unknown_key, expired, used, ...)."""
-    code, status, vi, en = _ERRORS[refusal]
+    code, status, vi, en = ERRORS[refusal]
     return SubmissionError(code, vi, en, http_status=status, field="channel")
 
 

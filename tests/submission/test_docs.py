@@ -7,6 +7,7 @@ from pathlib import Path
 
 import yaml
 
+from survey.services.qrlinks import ERRORS as QR_ERRORS
 from survey.services.submission_errors import CODES
 from survey.services.submission_payload import FIELDS
 
@@ -32,7 +33,8 @@ def test_answer_codes_are_the_ones_the_checker_uses():
 
 def test_openapi_lists_every_error_code():
     schemas = openapi()["components"]["schemas"]
-    assert set(schemas["ErrorBody"]["properties"]["code"]["enum"]) == set(CODES) | ANSWER_CODES
+    qr_codes = {code for code, *_ in QR_ERRORS.values()}
+    assert set(schemas["ErrorBody"]["properties"]["code"]["enum"]) == set(CODES) | ANSWER_CODES | qr_codes
 
 
 def test_openapi_payload_fields_and_flags():

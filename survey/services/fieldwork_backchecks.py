@@ -51,15 +51,23 @@ def draw_backchecks(session: Session, survey_code: str, checker: str, *, share: 
         by_enumerator.setdefault(enumerator_id, []).append(draw)
     checks = []
     for enumerator_id, draws in sorted(by_enumerator.items()):
-        rng = np.random.default_rng([seed, enumerator_id])
-        size = max(1, round(share * len(draws)))
-        for index in sorted(rng.choice(len(draws), size=size, replace=False)):
+        for index in choose(seed, enumerator_id, len(draws), share):
             draw = draws[index]
             checks.append(Backcheck(survey_id=survey.id, draw_id=draw.id, response_uuid=draw.response_uuid,
                                     enumerator_id=enumerator_id, checker_id=checker_user.id, seed=seed))
     session.add_all(checks)
     session.flush()
     return checks
+
+
+def choose(seed: int, enumerator_id: int, n: int, share: float) -> list[int]:
+    """Return the positions of max(1, round(share * n)) of n interviews, by simple random sampling.
+
+    Every interview is drawn with probability k / n, k = max(1, round(share * n)) (Cochran, Sampling
+    Techniques, 3rd ed., 1977, section 2.2); the generator is seeded with (seed, enumerator_id).
+    """
+    rng = np.random.default_rng([seed, enumerator_id])
+    return sorted(int(i) for i in rng.choice(n, size=min(n, max(1, round(share * n))), replace=False))
 
 
 def _answers(session: Session, uuid: str) -> tuple[dict, Response]:

@@ -149,11 +149,13 @@ def _copy(engine, version, columns, names, kinds) -> None:
             with cursor.copy("COPY answers (response_id, item_code, seq, value_int, score) FROM STDIN") as copy:
                 copy.write(buffer.getvalue())
         raw.commit()
-        cursor.execute("ANALYZE responses")
-        cursor.execute("ANALYZE answers")
-        raw.commit()
     finally:
         raw.close()
+    # VACUUM sets the visibility map (as autovacuum would in a running system) so that index-only
+    # scans are possible; it cannot run inside a transaction.
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("VACUUM ANALYZE responses"))
+        connection.execute(text("VACUUM ANALYZE answers"))
 
 
 def best(function, repeat: int) -> float:

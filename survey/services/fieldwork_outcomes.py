@@ -13,11 +13,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from survey.db.accounts import Credential, User
-from survey.db.base import utcnow
 from survey.db.fieldwork import DRAW_STATUSES, RespondentDraw
 from survey.db.interviews import Backcheck, DrawOutcome, FieldAssignment, SendBack
 from survey.db.responses import Response
 from survey.services.fieldwork import FieldworkError
+from survey.services.sampling import record_outcome
 
 REASON_MAX = 500
 
@@ -61,8 +61,7 @@ def report_visit(session: Session, credential: Credential, user: User, report: d
     outcome = DrawOutcome(draw_id=draw.id, client_uuid=client_uuid, status=status, reason=reason,
                           response_uuid=uuid, credential_id=credential.id)
     session.add(outcome)
-    draw.status, draw.response_uuid, draw.updated_at = status, uuid, utcnow()
-    session.flush()
+    record_outcome(session, draw.id, status, uuid)
     return outcome
 
 
@@ -85,6 +84,5 @@ def report_revision(session: Session, user: User, sendback_id: Any, response_uui
     draw = _assigned_draw(session, user, sendback.draw_id)
     if sendback.revision_uuid is None:
         sendback.revision_uuid = _own_response(session, user, response_uuid, supersedes=sendback.response_uuid)
-        draw.response_uuid, draw.updated_at = sendback.revision_uuid, utcnow()
-        session.flush()
+        record_outcome(session, draw.id, "completed", sendback.revision_uuid)
     return sendback

@@ -2,8 +2,9 @@
 
 Counts follow the sampling convention of the weights: a draw is *issued* when it is in the main
 sample or was visited (a replacement is issued only when used); it is *returned* when its visit has
-an outcome. The response rate is completed / (issued - ineligible), AAPOR RR1 without unknown
-eligibility (The American Association for Public Opinion Research, Standard Definitions, 2023).
+an outcome. The response rate is completed / (returned - ineligible): AAPOR RR1 (The American
+Association for Public Opinion Research, Standard Definitions, 2023) over the visits made so far; once
+every issued form is returned it is RR1 of the whole sample.
 """
 
 from __future__ import annotations
@@ -47,8 +48,8 @@ class Progress:
 
     @property
     def response_rate(self) -> float | None:
-        """Return completed / eligible issued, or None before any eligible draw."""
-        eligible = self.issued - self.ineligible
+        """Return completed / (returned - ineligible), or None before any eligible visit."""
+        eligible = self.returned - self.ineligible
         return self.completed / eligible if eligible else None
 
     @property

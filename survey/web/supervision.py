@@ -8,6 +8,7 @@ from sqlalchemy import select
 from survey.db.fieldwork import FieldSurvey
 from survey.domain.sampling import SamplingError
 from survey.services import fieldwork_backchecks as backchecks
+from survey.services import fieldwork
 from survey.services.fieldwork import FieldworkError
 from survey.services.fieldwork_progress import completed_interviews, progress
 from survey.web.auth import acting_user, role_required
@@ -65,6 +66,36 @@ def send_back(code: str):
     return redirect(url_for("supervision.survey", code=code, sent="1"))
 
 
+@bp.post("/<code>/assign")
+@role_required(*ROLES)
+def assign(code: str):
+    """Give villages (frame codes separated by spaces or commas) to an enumerator."""
+    session = request_session()
+    villages = request.form.get("villages", "").replace(",", " ").split()
+    try:
+        fieldwork.assign(session, code, villages, request.form.get("enumerator", "").strip(), by=acting_user())
+    except ValueError as error:
+        session.rollback()
+        return _render(code, error=_message(error), status=422)
+    session.commit()
+    return redirect(url_for("supervision.survey", code=code, assigned=len(villages)))
+
+
+@bp.post("/<code>/enrol")
+@role_required(*ROLES)
+def enrol(code: str):
+    """Show a one-time enrolment code for a tablet of an enumerator."""
+    session = request_session()
+    try:
+        issued = fieldwork.new_enrolment(session, request.form.get("enumerator", "").strip(),
+                                         request.form.get("name", ""), by=acting_user())
+    except FieldworkError as error:
+        session.rollback()
+        return _render(code, error=_message(error), status=422)
+    session.commit()
+    return _render(code, enrolment=issued)
+
+
 def _message(error: ValueError) -> str:
     """Return a refusal's message, Vietnamese first."""
     if isinstance(error, (FieldworkError, SamplingError)):
@@ -72,7 +103,7 @@ def _message(error: ValueError) -> str:
     return "Giá trị không hợp lệ. / Invalid value."
 
 
-def _render(code: str, error: str | None = None, status: int = 200):
+def _render(code: str, error: str | None = None, status: int = 200, enrolment=None):
     """Render the survey's supervision page."""
     session = request_session()
     try:
@@ -84,4 +115,5 @@ def _render(code: str, error: str | None = None, status: int = 200):
         "interview/supervision.html", code=code, villages=villages, people=people, total=total,
         results=results, report=backchecks.mismatch_report(results),
         interviews=completed_interviews(session, code), error=error,
-        drawn=request.args.get("drawn"), sent=request.args.get("sent")), status
+        drawn=request.args.get("drawn"), sent=request.args.get("sent"), assigned=request.args.get("assigned"),
+        enrolment=enrolment), status

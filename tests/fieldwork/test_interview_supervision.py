@@ -179,3 +179,21 @@ def test_cli_assign_enrol_progress_backcheck(app, runner, world):
     assert result.exit_code == 1 and "no active enumerator sup" in result.output
     result = runner.invoke(cli, ["fieldwork", "backcheck", world.survey, "--checker", "checker", "--seed", "3"])
     assert result.exit_code == 0, result.output
+
+
+def test_supervisor_assigns_villages_and_enrols_a_tablet_on_the_page(app, client, world):
+    login(client, "sup")
+    token = CSRF.search(client.get(f"/supervision/{world.survey}").get_data(as_text=True)).group(1)
+    moved = client.post(f"/supervision/{world.survey}/assign", data={
+        "csrf_token": token, "enumerator": "enum2", "villages": f"{world.villages[0]}, {world.villages[1]}"})
+    assert moved.status_code == 302
+    wrong = client.post(f"/supervision/{world.survey}/assign", data={
+        "csrf_token": token, "enumerator": "enum2", "villages": "NOPE"})
+    assert wrong.status_code == 422 and "NOPE" in wrong.get_data(as_text=True)
+    page = client.post(f"/supervision/{world.survey}/enrol", data={
+        "csrf_token": token, "enumerator": "enum2", "name": "Tab 9"}).get_data(as_text=True)
+    code = re.search(r"<strong>([A-Z2-9]{4})-([A-Z2-9]{4})</strong>", page)
+    reply = client.post("/interview/api/enrol", json={"code": code.group(1) + code.group(2)})
+    assert reply.status_code == 201
+    body = client.get("/interview/api/assignments", headers=auth(reply.get_json()["token"])).get_json()
+    assert [v["village_code"] for v in body["villages"]] == world.villages

@@ -7,10 +7,8 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from survey.db.organisation import Service, Unit
 from survey.services import submission
 
 # Responses per transaction: large enough that commits do not dominate, small enough to keep memory low.
@@ -46,14 +44,13 @@ def submit_all(session_factory: Callable[[], Session], outgoing: list[Outgoing],
 
 def _submit_chunk(session_factory, batch: list[Outgoing], tally: Counter) -> None:
     """Submit ``batch`` in one transaction."""
+    cache = submission.SubmitCache()
     with session_factory() as session, session.begin():
-        # The session's identity map holds objects weakly: keeping the units and services referenced
-        # here lets every submission find them (and walk the unit tree) without a query.
-        preloaded = [*session.scalars(select(Unit)), *session.scalars(select(Service))]
         for item in batch:
             try:
                 receipt = submission.submit(
                     session, item.payload, submission.Caller(token=item.token), now=item.received_at,
+                    cache=cache,
                 )
             except submission.SubmissionError as refused:
                 raise DemoSubmissionRefused(
@@ -61,4 +58,3 @@ def _submit_chunk(session_factory, batch: list[Outgoing], tally: Counter) -> Non
                 ) from None
             tally[receipt.status] += 1
             tally.update(f"flag:{flag}" for flag in receipt.flags)
-        del preloaded

@@ -15,17 +15,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from survey.db.accounts import Credential
 from survey.db.base import utcnow
-from survey.db.organisation import Service, Unit
-from survey.db.responses import Answer, PiiAnswer, Response, ResponseFlag
 from survey.domain.answers import AnswersInvalid, CheckedAnswers, check_answers
 from survey.domain.periods import local_date
-from survey.services import credentials, units
+from survey.services import submission_store
+from survey.services.submission_cache import SubmitCache, UnitLink
 from survey.services.submission_channels import (
     Caller,
     ChannelAuth,
@@ -34,15 +31,9 @@ from survey.services.submission_channels import (
     register_channel_authenticator,
 )
 from survey.services.submission_errors import SubmissionError
-from survey.services.submission_flags import (
-    IntegrityRules,
-    burst_flag,
-    claim_transaction,
-    opening_hours_flag,
-    transaction_counted,
-)
+from survey.services.submission_flags import IntegrityRules, burst_flag, opening_hours_flag
 from survey.services.submission_payload import Submission, parse
-from survey.services.submission_versions import published_row, questionnaire_of
+from survey.services.submission_store import StoredResponse
 
 __all__ = [
     "BATCH_MAX",
@@ -51,6 +42,7 @@ __all__ = [
     "IntegrityRules",
     "Receipt",
     "SubmissionError",
+    "SubmitCache",
     "register_channel_authenticator",
     "submit",
     "submit_batch",
@@ -82,41 +74,48 @@ class Receipt:
 
 def submit(
     session: Session, payload: Any, caller: Caller, *, now: dt.datetime | None = None,
-    rules: IntegrityRules | None = None,
+    rules: IntegrityRules | None = None, cache: SubmitCache | None = None,
 ) -> Receipt:
-    """Validate and store one response in the session's transaction, or raise SubmissionError."""
+    """Validate and store one response in the session's transaction, or raise SubmissionError.
+
+    ``cache`` keeps unit chains, device credentials, versions and services across a run of
+    submissions in one transaction (it forgets them in the next one).
+    """
     now = now or utcnow()
     submission = parse(payload)
-    stored = _stored(session, submission.uuid)
+    # Objects the caller added through the ORM must be in the database before the SQL look-ups.
+    session.flush()
+    cache = cache or SubmitCache()
+    cache.bind(session)
+    stored = submission_store.find(session, submission.uuid)
     if stored is not None:
-        return _replay(stored, submission)
-    # The unit and its ancestors, from the root down; holding them keeps them in the session's
-    # (weak) identity map for the scope check and the opening hours.
-    chain = _unit_chain(session, submission.unit_code)
-    unit_id = chain[-1].id
-    auth = authenticate(session, submission, caller, chain, now)
+        return _replay(session, stored, submission)
+    chain = cache.unit_chain(session, submission.unit_code)
+    auth = authenticate(session, submission, caller, chain, now, cache)
     if submission.submitted_at > now + CLOCK_SKEW:
         raise SubmissionError("clock_skew", field="submitted_at")
-    row = published_row(
+    version = cache.version(
         session, submission.questionnaire_code, submission.questionnaire_version,
         submission.questionnaire_hash,
     )
     try:
-        checked = check_answers(questionnaire_of(session, row), submission.answers)
+        checked = check_answers(version.questionnaire, submission.answers)
     except AnswersInvalid as invalid:
         raise SubmissionError.from_problems(invalid.problems) from None
-    service_id = _service_id(session, submission.service_code)
+    service_id = cache.service_id(session, submission.service_code)
     _check_supersedes(session, submission.supersedes)
-    response = Response(
-        uuid=submission.uuid, payload_hash=submission.content_hash, questionnaire_version_id=row.id,
-        channel=submission.channel, link_kind=submission.link_kind, unit_id=unit_id,
-        service_id=service_id, transaction_ref=submission.transaction_ref,
-        credential_id=auth.credential_id, user_id=auth.user_id, supersedes_uuid=submission.supersedes,
-        started_at=submission.started_at, submitted_at=submission.submitted_at, received_at=now,
-        local_date=local_date(submission.submitted_at),
-        raw_json=_raw_json(submission, checked),
-    )
-    return _store(session, submission, response, checked, auth, chain, rules or IntegrityRules())
+    public_answers = _public_answers(submission, checked)
+    response = {
+        "uuid": submission.uuid, "payload_hash": submission.content_hash,
+        "questionnaire_version_id": version.id, "channel": submission.channel,
+        "link_kind": submission.link_kind, "unit_id": chain[-1].id, "service_id": service_id,
+        "transaction_ref": submission.transaction_ref, "credential_id": auth.credential_id,
+        "user_id": auth.user_id, "supersedes_uuid": submission.supersedes,
+        "started_at": submission.started_at, "submitted_at": submission.submitted_at, "received_at": now,
+        "local_date": local_date(submission.submitted_at), "raw_json": _raw_json(submission, public_answers),
+    }
+    flags = _flags(session, submission, auth, chain, public_answers, rules or IntegrityRules())
+    return _store(session, submission, response, checked, auth, flags)
 
 
 def submit_one(
@@ -166,49 +165,26 @@ def _submit_and_commit(
         return receipt
 
 
-def _stored(session: Session, uuid: str) -> Response | None:
-    """Return the stored response with ``uuid``, if any."""
-    return session.scalars(select(Response).where(Response.uuid == uuid)).first()
-
-
-def _replay(stored: Response, submission: Submission) -> Receipt:
+def _replay(session: Session, stored: StoredResponse, submission: Submission) -> Receipt:
     """Return the original receipt for the same content, a conflict for different content."""
     if stored.payload_hash != submission.content_hash:
         raise SubmissionError("uuid_conflict", field="uuid")
     return Receipt(
-        stored.uuid, "duplicate", 200, tuple(sorted(f.flag for f in stored.flags)), stored.counted,
-        stored.received_at,
+        stored.uuid, "duplicate", 200, tuple(sorted(submission_store.flags_of(session, stored.id))),
+        stored.counted, stored.received_at,
     )
-
-
-def _unit_chain(session: Session, code: str) -> list[Unit]:
-    """Return the unit with ``code`` and its ancestors, root first (422 unknown_unit)."""
-    unit = units.by_code(session, code)
-    if unit is None:
-        raise SubmissionError("unknown_unit", f"({code})", f"({code})", field="unit")
-    return units.ancestors(session, unit.id)
-
-
-def _service_id(session: Session, code: str | None) -> int | None:
-    """Return the id of the service with ``code`` (422 unknown_service), None without a code."""
-    if code is None:
-        return None
-    service_id = session.scalar(select(Service.id).where(Service.code == code))
-    if service_id is None:
-        raise SubmissionError("unknown_service", f"({code})", f"({code})", field="service")
-    return service_id
 
 
 def _check_supersedes(session: Session, uuid: str | None) -> None:
     """Refuse a revision of an interview that is not stored."""
-    if uuid is not None and _stored(session, uuid) is None:
+    if uuid is not None and submission_store.find(session, uuid) is None:
         raise SubmissionError("unknown_supersedes", field="supersedes")
 
 
-def _raw_json(submission: Submission, checked: CheckedAnswers) -> str:
+def _raw_json(submission: Submission, public_answers: dict[str, Any]) -> str:
     """Return the payload as received, with the answers to personal-data items removed."""
     raw = dict(submission.payload)
-    raw["answers"] = _public_answers(submission, checked)
+    raw["answers"] = public_answers
     return json.dumps(raw, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -217,53 +193,45 @@ def _public_answers(submission: Submission, checked: CheckedAnswers) -> dict[str
     return {code: value for code, value in submission.answers.items() if code not in checked.pii}
 
 
+def _flags(
+    session: Session, submission: Submission, auth: ChannelAuth, chain: tuple[UnitLink, ...],
+    public_answers: dict[str, Any], rules: IntegrityRules,
+) -> list[Flag]:
+    """Return the flags of the channel check, the opening hours and the burst rules."""
+    on_site = submission.channel == "kiosk" or submission.link_kind == "poster"
+    return [*auth.flags, *(flag for flag in (
+        opening_hours_flag(chain, on_site, submission.submitted_at, rules),
+        burst_flag(session, auth.credential_id, submission.submitted_at, public_answers, rules),
+    ) if flag is not None)]
+
+
 def _store(
-    session: Session, submission: Submission, response: Response, checked: CheckedAnswers,
-    auth: ChannelAuth, chain: list[Unit], rules: IntegrityRules,
+    session: Session, submission: Submission, response: dict[str, Any], checked: CheckedAnswers,
+    auth: ChannelAuth, flags: list[Flag],
 ) -> Receipt:
     """Insert the response with its answers and flags; a lost uuid race returns the winner's receipt."""
-    on_site = submission.channel == "kiosk" or submission.link_kind == "poster"
-    flags = [*auth.flags, *(flag for flag in (
-        opening_hours_flag(chain, on_site, submission.submitted_at, rules),
-        burst_flag(
-            session, auth.credential_id, submission.submitted_at,
-            _public_answers(submission, checked), rules,
-        ),
-    ) if flag is not None)]
-    response.counted = not any(flag.uncounted for flag in flags)
-    try:
-        with session.begin_nested():
-            session.add(response)
-    except IntegrityError:
-        winner = _stored(session, submission.uuid)
+    counted = not any(flag.uncounted for flag in flags)
+    status = "flagged" if flags else "accepted"
+    response_id = submission_store.insert_response(session, {**response, "counted": counted, "status": status})
+    if response_id is None:
+        winner = submission_store.find(session, submission.uuid)
         if winner is None:
-            raise
-        return _replay(winner, submission)
+            raise IntegrityError("INSERT INTO responses", None, LookupError("uuid taken, winner not visible"))
+        return _replay(session, winner, submission)
     if auth.credential_id is not None:
-        credentials.touch(session.get(Credential, auth.credential_id))
-    if submission.transaction_ref is not None:
-        claimed = response.counted and claim_transaction(session, response)
-        if not claimed and transaction_counted(session, submission.transaction_ref):
+        submission_store.touch(session, auth.credential_id)
+    ref = submission.transaction_ref
+    if ref is not None:
+        claimed = counted and submission_store.claim_transaction(session, response["unit_id"], ref, response_id)
+        if not claimed and submission_store.transaction_counted(session, ref):
             flags.append(Flag(
                 "duplicate_transaction", "this transaction already has its counted rating", uncounted=True,
             ))
-    response.counted = not any(flag.uncounted for flag in flags)
-    response.status = "flagged" if flags else "accepted"
-    session.add_all([
-        Answer(
-            response_id=response.id, item_code=row.item_code, seq=row.seq, value_int=row.value_int,
-            value_num=row.value_num, value_text=row.value_text, value_date=row.value_date,
-            score=row.score,
-        )
-        for row in checked.rows
-    ])
-    session.add_all([
-        PiiAnswer(response_id=response.id, item_code=code, value_text=text)
-        for code, text in checked.pii.items()
-    ])
-    session.add_all([ResponseFlag(response_id=response.id, flag=f.name, detail=f.detail) for f in flags])
-    session.flush()
+            counted, status = False, "flagged"
+            submission_store.settle(session, response_id, counted, status)
+    submission_store.insert_details(
+        session, response_id, checked.rows, checked.pii, ((flag.name, flag.detail) for flag in flags),
+    )
     return Receipt(
-        response.uuid, response.status, 201, tuple(sorted(f.name for f in flags)), response.counted,
-        response.received_at,
+        submission.uuid, status, 201, tuple(sorted(f.name for f in flags)), counted, response["received_at"],
     )

@@ -19,11 +19,10 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session
 
 from survey.db.accounts import User
-from survey.db.organisation import Unit
-from survey.services import credentials
 from survey.services.submission_errors import SubmissionError
 
 if TYPE_CHECKING:
+    from survey.services.submission_cache import SubmitCache, UnitLink
     from survey.services.submission_payload import Submission
 
 WEB_ROLES = ("admin", "unit_manager", "supervisor", "enumerator")
@@ -70,31 +69,40 @@ def register_channel_authenticator(channel: str, authenticator: Authenticator) -
 
 
 def authenticate(
-    session: Session, submission: Submission, caller: Caller, chain: list[Unit], now: dt.datetime
+    session: Session, submission: Submission, caller: Caller, chain: tuple[UnitLink, ...], now: dt.datetime,
+    cache: SubmitCache,
 ) -> ChannelAuth:
     """Authenticate the submission's channel and check that it may submit for the unit.
 
     ``chain`` is the unit and its ancestors: the unit is in scope if the scope's root is among them.
+    The device channels find their credential through ``cache``.
     """
     authenticator = _AUTHENTICATORS.get(submission.channel)
     if authenticator is None:
         raise SubmissionError("channel_unavailable", field="channel")
-    auth = authenticator(session, submission, caller, now)
+    if isinstance(authenticator, DeviceAuthenticator):
+        auth = authenticator(session, submission, caller, now, cache)
+    else:
+        auth = authenticator(session, submission, caller, now)
     if auth.scope_unit_id is not None and all(unit.id != auth.scope_unit_id for unit in chain):
         raise SubmissionError("unit_out_of_scope", field="unit")
     return auth
 
 
-def _device(kind: str) -> Authenticator:
-    """Return the authenticator of a device channel whose bearer token is of ``kind``."""
+class DeviceAuthenticator:
+    """The authenticator of a device channel whose bearer token is of one kind."""
 
-    def authenticate_device(
-        session: Session, submission: Submission, caller: Caller, now: dt.datetime
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+
+    def __call__(
+        self, session: Session, submission: Submission, caller: Caller, now: dt.datetime,
+        cache: SubmitCache,
     ) -> ChannelAuth:
         """Accept a live token; a rating made before the device was revoked is kept, uncounted."""
         if not caller.token:
             raise SubmissionError("missing_credential")
-        credential = credentials.find(session, caller.token, (kind,))
+        credential = cache.credential(session, caller.token, (self.kind,))
         if credential is None:
             raise SubmissionError("invalid_credential")
         flags: tuple[Flag, ...] = ()
@@ -105,8 +113,6 @@ def _device(kind: str) -> Authenticator:
                 "credential_revoked", f"revoked at {credential.revoked_at.isoformat()}", uncounted=True
             ),)
         return ChannelAuth(credential.unit_id, credential_id=credential.id, flags=flags)
-
-    return authenticate_device
 
 
 def _staff(session: Session, submission: Submission, caller: Caller, now: dt.datetime) -> ChannelAuth:
@@ -122,7 +128,7 @@ def _staff(session: Session, submission: Submission, caller: Caller, now: dt.dat
 
 
 _AUTHENTICATORS: dict[str, Authenticator] = {
-    "kiosk": _device("kiosk_device"),
-    "interview": _device("enumerator_device"),
+    "kiosk": DeviceAuthenticator("kiosk_device"),
+    "interview": DeviceAuthenticator("enumerator_device"),
     "web": _staff,
 }

@@ -21,14 +21,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from survey.db.organisation import Unit
-from survey.db.responses import CountedTransaction, Response
 from survey.domain import opening_hours
 from survey.domain.periods import LOCAL_ZONE
+from survey.services import submission_store
+from survey.services.submission_cache import UnitLink
 from survey.services.submission_channels import Flag
 
 
@@ -59,7 +57,7 @@ class IntegrityRules:
 
 
 def opening_hours_flag(
-    chain: list[Unit], on_site: bool, submitted_at: dt.datetime, rules: IntegrityRules
+    chain: tuple[UnitLink, ...], on_site: bool, submitted_at: dt.datetime, rules: IntegrityRules
 ) -> Flag | None:
     """Flag an on-site rating made outside the opening hours of the nearest unit of ``chain`` (root first)."""
     if not on_site:
@@ -97,13 +95,9 @@ def burst_flag(
         return None
     repeat = dt.timedelta(seconds=rules.repeat_seconds)
     window = dt.timedelta(seconds=rules.burst_window_seconds)
-    recent = session.execute(
-        select(Response.submitted_at, Response.raw_json).where(
-            Response.credential_id == credential_id,
-            Response.submitted_at >= submitted_at - max(repeat, window),
-            Response.submitted_at <= submitted_at + repeat,
-        )
-    ).all()
+    recent = submission_store.recent(
+        session, credential_id, submitted_at - max(repeat, window), submitted_at + repeat
+    )
     closest = min((abs(at - submitted_at) for at, _ in recent), default=None)
     if closest is not None and closest < repeat:
         return Flag("burst", f"another response from this device {closest.total_seconds():.1f} s apart")
@@ -114,27 +108,3 @@ def burst_flag(
     if identical >= rules.burst_count:
         return Flag("burst", f"{identical} identical responses within {rules.burst_window_seconds:g} s")
     return None
-
-
-def claim_transaction(session: Session, response: Response) -> bool:
-    """Make ``response`` the counted rating of its transaction; False if another one already is.
-
-    A unique insert inside a savepoint settles concurrent claims on both engines: the loser's insert
-    fails (PostgreSQL waits for the winner's commit first), only the savepoint is rolled back.
-    """
-    ref = response.transaction_ref
-    if transaction_counted(session, ref):
-        return False
-    try:
-        with session.begin_nested():
-            session.add(CountedTransaction(unit_id=response.unit_id, transaction_ref=ref, response_id=response.id))
-    except IntegrityError:
-        return False
-    return True
-
-
-def transaction_counted(session: Session, transaction_ref: str) -> bool:
-    """Whether the transaction already has its counted rating."""
-    return session.scalar(
-        select(CountedTransaction.id).where(CountedTransaction.transaction_ref == transaction_ref)
-    ) is not None

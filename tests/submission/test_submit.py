@@ -126,12 +126,13 @@ def test_every_answer_problem_is_listed(app, world):
 
 
 def test_a_failure_while_storing_rolls_back_everything(app, world, monkeypatch):
-    from survey.services import submission
+    from survey.services import submission_store
 
-    def broken_answer(*args, **kwargs):
+    def broken_answers(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(submission, "Answer", broken_answer)  # after the response row was flushed
+    # The answers are inserted after the response row and the transaction claim.
+    monkeypatch.setattr(submission_store, "insert_details", broken_answers)
     before = row_counts(app)
     with pytest.raises(RuntimeError):
         send(app, payload(), Caller(token=world.kiosk))

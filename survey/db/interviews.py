@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from survey.db.base import Base, UTCDateTime, utcnow
@@ -67,7 +67,7 @@ class Backcheck(Base):
     response_uuid: Mapped[str] = mapped_column(String(36))
     enumerator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     checker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
-    seed: Mapped[int] = mapped_column(Integer)
+    seed: Mapped[int] = mapped_column(BigInteger)
     drawn_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     backcheck_uuid: Mapped[str | None] = mapped_column(String(36), unique=True, nullable=True)
 

@@ -31,13 +31,13 @@ COMPARED_ELSEWHERE = {"interviewed", "duration", "age_group", "household_size"}
 
 
 def draw_backchecks(session: Session, survey_code: str, checker: str, *, share: float = DEFAULT_SHARE,
-                    seed: int | None = None) -> list[Backcheck]:
+                    seed: int | None = None, by: User | None = None) -> list[Backcheck]:
     """Draw back-checks of completed interviews, at least one per enumerator, for ``checker``."""
     if not 0 < share <= 1:
         raise FieldworkError("share", "tỉ lệ phúc tra phải trong khoảng (0, 1]", "the share must be in (0, 1]")
     survey = get_survey(session, survey_code)
-    checker_user = enumerator(session, checker)
-    seed = secrets.randbits(31) if seed is None else int(seed)
+    checker_user = enumerator(session, checker, scope_unit_id=by.unit_id if by else None)
+    seed = secrets.randbits(62) if seed is None else int(seed)
     drawn = select(Backcheck.draw_id)
     rows = session.execute(
         select(RespondentDraw, FieldAssignment.enumerator_id)

@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from survey.db.fieldwork import FieldSurvey
 from survey.domain.sampling import SamplingError
-from survey.services import fieldwork_backchecks as backchecks
 from survey.services import fieldwork
+from survey.services import fieldwork_backchecks as backchecks
 from survey.services.fieldwork import FieldworkError
 from survey.services.fieldwork_progress import completed_interviews, progress
 from survey.web.auth import acting_user, role_required
@@ -43,7 +43,7 @@ def draw_backchecks(code: str):
         share = float(request.form.get("share_percent") or 10) / 100
         seed = request.form.get("seed", "").strip()
         drawn = backchecks.draw_backchecks(session, code, request.form.get("checker", "").strip(), share=share,
-                                           seed=int(seed) if seed else None)
+                                           seed=int(seed) if seed else None, by=acting_user())
     except ValueError as error:
         session.rollback()
         return _render(code, error=_message(error), status=422)

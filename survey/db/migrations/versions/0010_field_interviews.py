@@ -11,7 +11,6 @@ from alembic import op
 
 from survey.db.base import UTCDateTime
 
-
 revision = '0010'
 down_revision = '0009'
 branch_labels = None
@@ -62,7 +61,7 @@ def upgrade() -> None:
     sa.Column('response_uuid', sa.String(length=36), nullable=False),
     sa.Column('enumerator_id', sa.Integer(), nullable=True),
     sa.Column('checker_id', sa.Integer(), nullable=True),
-    sa.Column('seed', sa.Integer(), nullable=False),
+    sa.Column('seed', sa.BigInteger(), nullable=False),
     sa.Column('drawn_at', UTCDateTime(), nullable=False),
     sa.Column('backcheck_uuid', sa.String(length=36), nullable=True),
     sa.ForeignKeyConstraint(['checker_id'], ['users.id'], name=op.f('fk_backchecks_checker_id_users')),

@@ -267,3 +267,16 @@ def test_rows_at_a_unit_level(login, world, raw):
                        and by_counter[unit][1] >= 30),
                       key=lambda code: -by_counter[world.units[code]][0] / by_counter[world.units[code]][1])
     assert ranked == expected and len(ranked) == 4
+
+
+def test_units_of_the_period_shown(rapp, login, world):
+    """A commune abolished at the end of 2025 is a row in 2025-Q4 but not in 2026-Q1."""
+    from survey.db.organisation import Unit
+
+    with session_scope(rapp) as session:
+        session.add(Unit(code="C99", kind="commune", name_vi="Xã Đã Giải Thể", parent_id=world.units["P01"],
+                         valid_to=dt.date(2025, 12, 31)))
+    client = login("analyst")
+    assert "Xã Đã Giải Thể" in client.get("/analyst/?period=2025-Q4&unit=P01").get_data(as_text=True)
+    for path in ("/analyst/?period=2026-Q1&unit=P01", "/analyst/league?period=2026-Q1&unit=P01"):
+        assert "Xã Đã Giải Thể" not in client.get(path).get_data(as_text=True)

@@ -58,7 +58,7 @@ def league(session: Session, filters: Filters, parent_id: int | None = None) -> 
     """
     structure = load_structure(session, filters.index)
     parent_id = parent_id or filters.unit_id
-    units = units_below(session, session.get(Unit, parent_id), filters.level)
+    units = units_below(session, session.get(Unit, parent_id), filters.level, filters.window)
     groups = estimate_groups(session, replace(filters, unit_id=parent_id), "unit", structure)
     root = structure.nodes[0]
     cells = {unit.id: cells_of(structure, groups.groups.get(unit.id, {})).get(root) for unit in units}

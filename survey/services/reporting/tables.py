@@ -12,7 +12,7 @@ from survey.db.organisation import Service, Unit
 from survey.services.reporting.cells import Cell
 from survey.services.reporting.coverage import coverage_by_row
 from survey.services.reporting.estimates import Groups, estimate_groups
-from survey.services.reporting.filters import Filters
+from survey.services.reporting.filters import Filters, Window
 from survey.services.reporting.notes import notes_for
 from survey.services.reporting.reach import LEVELS
 from survey.services.reporting.structure import IndexStructure, load_structure
@@ -60,13 +60,24 @@ def cells_of(structure: IndexStructure, estimates: dict) -> dict[str, Cell]:
     return {node: Cell(estimate, kind.display_scale, kind.decimals) for node, estimate in estimates.items()}
 
 
-def units_below(session: Session, unit: Unit, level: str | None) -> list[Unit]:
-    """Return the units a table has rows for: the unit's children, or its units at ``level``."""
+def units_below(session: Session, unit: Unit, level: str | None,
+                window: Window | None = None) -> list[Unit]:
+    """Return the units a table has rows for: the unit's children, or its units at ``level``.
+
+    With a window, units that did not exist during it (``valid_from``/``valid_to``) are left out,
+    so rankings use the units of the period shown.
+    """
     if level is None:
-        return list(session.scalars(select(Unit).where(Unit.parent_id == unit.id)))
-    inside = subtree_ids(session, unit.id)
-    found = session.scalars(select(Unit).where(Unit.kind.in_(LEVELS[level]))).all()
-    return [candidate for candidate in found if candidate.id in inside]
+        found = list(session.scalars(select(Unit).where(Unit.parent_id == unit.id)))
+    else:
+        inside = subtree_ids(session, unit.id)
+        found = [candidate for candidate in session.scalars(
+            select(Unit).where(Unit.kind.in_(LEVELS[level]))) if candidate.id in inside]
+    if window is None:
+        return found
+    return [candidate for candidate in found
+            if (candidate.valid_from is None or candidate.valid_from < window.end)
+            and (candidate.valid_to is None or candidate.valid_to >= window.start)]
 
 
 def drill_table(session: Session, filters: Filters, by: str | None = None) -> Table:
@@ -77,7 +88,7 @@ def drill_table(session: Session, filters: Filters, by: str | None = None) -> Ta
     """
     structure = load_structure(session, filters.index)
     unit = session.get(Unit, filters.unit_id)
-    children = units_below(session, unit, filters.level)
+    children = units_below(session, unit, filters.level, filters.window)
     by = by or ("unit" if children else "service")
     groups = estimate_groups(session, filters, by, structure)
     covered = coverage_by_row(session, filters, groups.reach, by) if structure.kind.rating else None

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -86,10 +87,10 @@ def submit(
     # Objects the caller added through the ORM must be in the database before the SQL look-ups.
     session.flush()
     cache = cache or SubmitCache()
-    cache.bind(session)
-    stored = submission_store.find(session, submission.uuid)
+    connection = cache.bind(session)
+    stored = submission_store.find(connection, submission.uuid)
     if stored is not None:
-        return _replay(session, stored, submission)
+        return _replay(connection, stored, submission)
     chain = cache.unit_chain(session, submission.unit_code)
     auth = authenticate(session, submission, caller, chain, now, cache)
     if submission.submitted_at > now + CLOCK_SKEW:
@@ -103,7 +104,7 @@ def submit(
     except AnswersInvalid as invalid:
         raise SubmissionError.from_problems(invalid.problems) from None
     service_id = cache.service_id(session, submission.service_code)
-    _check_supersedes(session, submission.supersedes)
+    _check_supersedes(connection, submission.supersedes)
     public_answers = _public_answers(submission, checked)
     response = {
         "uuid": submission.uuid, "payload_hash": submission.content_hash,
@@ -114,8 +115,8 @@ def submit(
         "started_at": submission.started_at, "submitted_at": submission.submitted_at, "received_at": now,
         "local_date": local_date(submission.submitted_at), "raw_json": _raw_json(submission, public_answers),
     }
-    flags = _flags(session, submission, auth, chain, public_answers, rules or IntegrityRules())
-    return _store(session, submission, response, checked, auth, flags)
+    flags = _flags(connection, submission, auth, chain, public_answers, rules or IntegrityRules())
+    return _store(connection, submission, response, checked, auth, flags)
 
 
 def submit_one(
@@ -165,19 +166,19 @@ def _submit_and_commit(
         return receipt
 
 
-def _replay(session: Session, stored: StoredResponse, submission: Submission) -> Receipt:
+def _replay(connection: Connection, stored: StoredResponse, submission: Submission) -> Receipt:
     """Return the original receipt for the same content, a conflict for different content."""
     if stored.payload_hash != submission.content_hash:
         raise SubmissionError("uuid_conflict", field="uuid")
     return Receipt(
-        stored.uuid, "duplicate", 200, tuple(sorted(submission_store.flags_of(session, stored.id))),
+        stored.uuid, "duplicate", 200, tuple(sorted(submission_store.flags_of(connection, stored.id))),
         stored.counted, stored.received_at,
     )
 
 
-def _check_supersedes(session: Session, uuid: str | None) -> None:
+def _check_supersedes(connection: Connection, uuid: str | None) -> None:
     """Refuse a revision of an interview that is not stored."""
-    if uuid is not None and submission_store.find(session, uuid) is None:
+    if uuid is not None and submission_store.find(connection, uuid) is None:
         raise SubmissionError("unknown_supersedes", field="supersedes")
 
 
@@ -194,43 +195,43 @@ def _public_answers(submission: Submission, checked: CheckedAnswers) -> dict[str
 
 
 def _flags(
-    session: Session, submission: Submission, auth: ChannelAuth, chain: tuple[UnitLink, ...],
+    connection: Connection, submission: Submission, auth: ChannelAuth, chain: tuple[UnitLink, ...],
     public_answers: dict[str, Any], rules: IntegrityRules,
 ) -> list[Flag]:
     """Return the flags of the channel check, the opening hours and the burst rules."""
     on_site = submission.channel == "kiosk" or submission.link_kind == "poster"
     return [*auth.flags, *(flag for flag in (
         opening_hours_flag(chain, on_site, submission.submitted_at, rules),
-        burst_flag(session, auth.credential_id, submission.submitted_at, public_answers, rules),
+        burst_flag(connection, auth.credential_id, submission.submitted_at, public_answers, rules),
     ) if flag is not None)]
 
 
 def _store(
-    session: Session, submission: Submission, response: dict[str, Any], checked: CheckedAnswers,
+    connection: Connection, submission: Submission, response: dict[str, Any], checked: CheckedAnswers,
     auth: ChannelAuth, flags: list[Flag],
 ) -> Receipt:
     """Insert the response with its answers and flags; a lost uuid race returns the winner's receipt."""
     counted = not any(flag.uncounted for flag in flags)
     status = "flagged" if flags else "accepted"
-    response_id = submission_store.insert_response(session, {**response, "counted": counted, "status": status})
+    response_id = submission_store.insert_response(connection, {**response, "counted": counted, "status": status})
     if response_id is None:
-        winner = submission_store.find(session, submission.uuid)
+        winner = submission_store.find(connection, submission.uuid)
         if winner is None:
             raise IntegrityError("INSERT INTO responses", None, LookupError("uuid taken, winner not visible"))
-        return _replay(session, winner, submission)
+        return _replay(connection, winner, submission)
     if auth.credential_id is not None:
-        submission_store.touch(session, auth.credential_id)
+        submission_store.touch(connection, auth.credential_id)
     ref = submission.transaction_ref
     if ref is not None:
-        claimed = counted and submission_store.claim_transaction(session, response["unit_id"], ref, response_id)
-        if not claimed and submission_store.transaction_counted(session, ref):
+        claimed = counted and submission_store.claim_transaction(connection, response["unit_id"], ref, response_id)
+        if not claimed and submission_store.transaction_counted(connection, ref):
             flags.append(Flag(
                 "duplicate_transaction", "this transaction already has its counted rating", uncounted=True,
             ))
             counted, status = False, "flagged"
-            submission_store.settle(session, response_id, counted, status)
+            submission_store.settle(connection, response_id, counted, status)
     submission_store.insert_details(
-        session, response_id, checked.rows, checked.pii, ((flag.name, flag.detail) for flag in flags),
+        connection, response_id, checked.rows, checked.pii, ((flag.name, flag.detail) for flag in flags),
     )
     return Receipt(
         submission.uuid, status, 201, tuple(sorted(f.name for f in flags)), counted, response["received_at"],

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import bindparam, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from survey.db.accounts import Credential
@@ -68,6 +69,7 @@ class SubmitCache:
 
     def __init__(self) -> None:
         self._transaction: Any = None
+        self._connection: Connection | None = None
         self._clear()
 
     def _clear(self) -> None:
@@ -78,19 +80,22 @@ class SubmitCache:
         self._versions: dict[tuple[str | None, str | None, str | None], PublishedVersion] = {}
         self._services: dict[str, int] = {}
 
-    def bind(self, session: Session) -> None:
-        """Attach to the session's current transaction, forgetting look-ups made in another one."""
+    def bind(self, session: Session) -> Connection:
+        """Attach to the session's transaction (forgetting look-ups made in another one); return its connection."""
+        connection = session.connection()
         transaction = session.get_transaction()
         if transaction is not self._transaction:
             self._clear()
             self._transaction = transaction
+        self._connection = connection
+        return connection
 
     def unit_chain(self, session: Session, code: str) -> tuple[UnitLink, ...]:
         """Return the unit with ``code`` and its ancestors, root first (422 unknown_unit)."""
         chain = self._chains.get(code)
         if chain is not None:
             return chain
-        row = session.connection().execute(_UNIT_BY_CODE, {"code": code}).first()
+        row = self._connection.execute(_UNIT_BY_CODE, {"code": code}).first()
         if row is None:
             raise SubmissionError("unknown_unit", f"({code})", f"({code})", field="unit")
         links = [self._remember(row)]
@@ -106,7 +111,7 @@ class SubmitCache:
         """Return the unit with ``unit_id``, from memory when seen before."""
         link = self._units.get(unit_id)
         if link is None:
-            row = session.connection().execute(_UNIT_BY_ID, {"unit_id": unit_id}).first()
+            row = self._connection.execute(_UNIT_BY_ID, {"unit_id": unit_id}).first()
             link = None if row is None else self._remember(row)
         return link
 
@@ -120,7 +125,7 @@ class SubmitCache:
         if not token or len(token) > TOKEN_MAX:
             return None
         if token not in self._credentials:
-            row = session.connection().execute(_CREDENTIAL_BY_HASH, {"token_hash": token_hash(token)}).first()
+            row = self._connection.execute(_CREDENTIAL_BY_HASH, {"token_hash": token_hash(token)}).first()
             self._credentials[token] = None if row is None else DeviceCredential(
                 row.id, row.kind, row.unit_id, row.revoked_at,
             )
@@ -144,7 +149,7 @@ class SubmitCache:
             return None
         service_id = self._services.get(code)
         if service_id is None:
-            service_id = session.connection().execute(_SERVICE_BY_CODE, {"code": code}).scalar()
+            service_id = self._connection.execute(_SERVICE_BY_CODE, {"code": code}).scalar()
             if service_id is None:
                 raise SubmissionError("unknown_service", f"({code})", f"({code})", field="service")
             self._services[code] = service_id

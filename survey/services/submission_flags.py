@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy.engine import Connection
 
 from survey.domain import opening_hours
 from survey.domain.periods import LOCAL_ZONE
@@ -87,7 +87,7 @@ def _minutes(clock: str) -> int:
 
 
 def burst_flag(
-    session: Session, credential_id: int | None, submitted_at: dt.datetime, answers: Mapping[str, Any],
+    connection: Connection, credential_id: int | None, submitted_at: dt.datetime, answers: Mapping[str, Any],
     rules: IntegrityRules,
 ) -> Flag | None:
     """Flag a rapid repeat or a burst of identical answers from one credential."""
@@ -96,7 +96,7 @@ def burst_flag(
     repeat = dt.timedelta(seconds=rules.repeat_seconds)
     window = dt.timedelta(seconds=rules.burst_window_seconds)
     recent = submission_store.recent(
-        session, credential_id, submitted_at - max(repeat, window), submitted_at + repeat
+        connection, credential_id, submitted_at - max(repeat, window), submitted_at + repeat
     )
     closest = min((abs(at - submitted_at) for at, _ in recent), default=None)
     if closest is not None and closest < repeat:

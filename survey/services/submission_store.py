@@ -1,6 +1,7 @@
 """Step 5 of a submission and the uuid look-up of step 2, as SQL Core statements built once.
 
-Every statement runs on the connection of the caller's session, inside its transaction. The two
+Every statement runs on the connection of the caller's session (``session.connection()``), inside
+its transaction. The two
 unique inserts that settle races (the response's uuid, the counted rating of a transaction) are
 ``INSERT ... ON CONFLICT DO NOTHING RETURNING id`` on both engines: the loser of a race inserts
 nothing (PostgreSQL first waits for the winner's commit; SQLite serialises writers) and no savepoint
@@ -17,7 +18,6 @@ from typing import Any
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import Session
 
 from survey.db.accounts import Credential
 from survey.db.base import utcnow
@@ -67,60 +67,59 @@ class StoredResponse:
     received_at: dt.datetime
 
 
-def find(session: Session, uuid: str) -> StoredResponse | None:
+def find(connection: Connection, uuid: str) -> StoredResponse | None:
     """Return the stored response with ``uuid``, if any."""
-    row = session.connection().execute(_FIND, {"uuid": uuid}).first()
+    row = connection.execute(_FIND, {"uuid": uuid}).first()
     return None if row is None else StoredResponse(*row)
 
 
-def flags_of(session: Session, response_id: int) -> list[str]:
+def flags_of(connection: Connection, response_id: int) -> list[str]:
     """Return the flag names of a stored response."""
-    return list(session.connection().execute(_FLAGS_OF, {"response_id": response_id}).scalars())
+    return list(connection.execute(_FLAGS_OF, {"response_id": response_id}).scalars())
 
 
 def recent(
-    session: Session, credential_id: int, earliest: dt.datetime, latest: dt.datetime
+    connection: Connection, credential_id: int, earliest: dt.datetime, latest: dt.datetime
 ) -> Sequence[Any]:
     """Return (submitted_at, raw_json) of a credential's responses submitted between two moments."""
-    return session.connection().execute(
+    return connection.execute(
         _RECENT, {"credential_id": credential_id, "earliest": earliest, "latest": latest}
     ).all()
 
 
-def transaction_counted(session: Session, transaction_ref: str) -> bool:
+def transaction_counted(connection: Connection, transaction_ref: str) -> bool:
     """Whether the transaction already has its counted rating."""
-    return session.connection().execute(_COUNTED_REF, {"transaction_ref": transaction_ref}).first() is not None
+    return connection.execute(_COUNTED_REF, {"transaction_ref": transaction_ref}).first() is not None
 
 
-def insert_response(session: Session, values: dict[str, Any]) -> int | None:
+def insert_response(connection: Connection, values: dict[str, Any]) -> int | None:
     """Insert a response; return its id, or None when a response with its uuid is already stored."""
-    return _insert_unique(session.connection(), _RESPONSES, "uuid", values)
+    return _insert_unique(connection, _RESPONSES, "uuid", values)
 
 
-def claim_transaction(session: Session, unit_id: int, transaction_ref: str, response_id: int) -> bool:
+def claim_transaction(connection: Connection, unit_id: int, transaction_ref: str, response_id: int) -> bool:
     """Make the response the counted rating of its transaction; False if another one already is."""
     values = {"unit_id": unit_id, "transaction_ref": transaction_ref, "response_id": response_id}
-    return _insert_unique(session.connection(), _COUNTED, "transaction_ref", values) is not None
+    return _insert_unique(connection, _COUNTED, "transaction_ref", values) is not None
 
 
-def settle(session: Session, response_id: int, counted: bool, status: str) -> None:
+def settle(connection: Connection, response_id: int, counted: bool, status: str) -> None:
     """Set a stored response's counted and status after a late flag."""
-    session.connection().execute(
+    connection.execute(
         _SETTLE, {"response_id": response_id, "now_counted": counted, "now_status": status}
     )
 
 
-def touch(session: Session, credential_id: int) -> None:
+def touch(connection: Connection, credential_id: int) -> None:
     """Record that a credential was used now."""
-    session.connection().execute(_TOUCH, {"credential_id": credential_id, "used_at": utcnow()})
+    connection.execute(_TOUCH, {"credential_id": credential_id, "used_at": utcnow()})
 
 
 def insert_details(
-    session: Session, response_id: int, rows: Iterable[AnswerRow], pii: Mapping[str, str],
+    connection: Connection, response_id: int, rows: Iterable[AnswerRow], pii: Mapping[str, str],
     flags: Iterable[tuple[str, str]],
 ) -> None:
     """Insert a response's answer rows, its personal-data answers and its flags (name, detail)."""
-    connection = session.connection()
     answers = [
         {
             "response_id": response_id, "item_code": row.item_code, "seq": row.seq,

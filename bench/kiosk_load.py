@@ -36,11 +36,11 @@ from werkzeug.serving import make_server
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from survey.db import migrate  # noqa: E402
-from survey.domain.loader import load_file  # noqa: E402
-from survey.services import kiosks, organisation, questionnaires  # noqa: E402
-from survey.web.app import create_app  # noqa: E402
-from survey.web.database import session_scope  # noqa: E402
+from survey.db import migrate
+from survey.domain.loader import load_file
+from survey.services import kiosks, organisation, questionnaires
+from survey.web.app import create_app
+from survey.web.database import session_scope
 
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",

@@ -7,7 +7,6 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-
 PIN_RULE = Regexp(r"^[0-9]{4,8}$", message=_l("The PIN has 4 to 8 digits."))
 
 

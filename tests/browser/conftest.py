@@ -10,14 +10,12 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
-from dataclasses import dataclass
-
 import pytest
-from werkzeug.serving import make_server
-
 from kiosk_steps import KIOSK_QUESTIONNAIRE
+from werkzeug.serving import make_server
 
 from survey.db import migrate
 from survey.domain.loader import load_file

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from kiosk_steps import SHORT, open_kiosk, pair, rate, shot, stored, wait_synced
+from kiosk_steps import SHORT, open_kiosk, pair, shot, stored, wait_synced
 
 
 def test_pairing_then_a_happy_rating_in_vietnamese(page, live_server, live_app, kiosk_world, artifacts):

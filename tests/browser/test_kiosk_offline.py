@@ -6,7 +6,16 @@ import json
 from dataclasses import replace
 
 import pytest
-from kiosk_steps import KIOSK_QUESTIONNAIRE, SHORT, pair, rate, shot, stored, wait_synced, wait_until
+from kiosk_steps import (
+    KIOSK_QUESTIONNAIRE,
+    SHORT,
+    pair,
+    rate,
+    shot,
+    stored,
+    wait_synced,
+    wait_until,
+)
 
 from survey.domain.loader import load_file
 from survey.services import questionnaires

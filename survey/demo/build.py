@@ -21,11 +21,10 @@ from survey.services import credentials, questionnaires, units
 from survey.services.volumes import ImportResult, import_rows
 
 DEFAULT_SEED = 20250701
-# Every response goes through submission.submit, which costs about 7 ms of CPU per kiosk rating on
-# the 2-CPU development machine (docs/benchmarks.md): the full 50,000 ratings (scale 1) take about six
-# minutes there, a tenth of them about forty seconds. The default keeps the first start of the demo
-# under a minute; `hailong demo --scale 1` (or DEMO_SCALE = 1) builds the full volume.
-DEFAULT_SCALE = 0.1
+# Every response goes through submission.submit, about 0.7 ms of CPU per kiosk rating on the 2-CPU
+# development machine (docs/benchmarks.md): the full volume (scale 1, about 50,000 ratings) builds in
+# about 45 s of CPU. `hailong demo --scale 0.1` (or DEMO_SCALE = 0.1) builds a tenth of it.
+DEFAULT_SCALE = 1.0
 
 
 class DemoStateError(RuntimeError):

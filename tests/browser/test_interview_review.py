@@ -98,13 +98,18 @@ def test_send_back_and_revise(browser, live_server, live_app, artifacts):
     world = build(live_app)
     with session_scope(live_app) as session:
         fieldwork.assign(session, world.survey, world.villages[:1], "enum1")
-    enumerator = browser.new_context(viewport={"width": 1280, "height": 800}, locale="vi-VN")
+    enumerator = browser.new_context(viewport={"width": 1280, "height": 800}, locale="vi-VN",
+                                     geolocation={"latitude": 21.03, "longitude": 105.85, "accuracy": 20},
+                                     permissions=["geolocation"])
     supervisor = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
     try:
         page = enumerator.new_page()
         enrol_tablet(page, live_server, live_app, "enum1")
+        page.check("#allow-location")  # the enumerator allows the location: the interviews record it
         first, _ = _interview_two(page, live_app)
         original = draws(live_app)[first][1]
+        location = responses(live_app)[0]["paradata"]["location"]
+        assert (location["lat"], location["lon"]) == (21.03, 105.85)
         staff = supervisor.new_page()
         _login(staff, live_server, "sup")
         staff.goto(f"{live_server.url}/supervision/{world.survey}")
@@ -116,6 +121,7 @@ def test_send_back_and_revise(browser, live_server, live_app, artifacts):
         page.click("#sync-now")
         page.wait_for_selector(".card.sendback button.start", timeout=SHORT)
         assert "Tuổi chưa đúng" in page.inner_text(".card.sendback")
+        assert page.inner_text(".card.sendback strong").startswith("1. Nguyễn Văn")
         shot(page, artifacts, "interview-07-sent-back")
         page.click(".card.sendback button.start")
         assert page.input_value("#item-age") == "35" and page.is_checked("input[name=sex][value=female]")

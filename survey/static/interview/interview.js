@@ -265,9 +265,19 @@
     card.appendChild(form);
   }
 
+  function personOf(drawId) {
+    var found = null;
+    state.pkg.villages.forEach(function (v) {
+      v.respondents.forEach(function (p) { if (p.draw_id === drawId) found = p; });
+    });
+    return found;
+  }
+
   function sendbackCard(task) {
+    var person = personOf(task.draw_id);
+    var title = person ? person.order + '. ' + (person.name || '#' + person.listing_position) : task.response_uuid.slice(0, 8);
     return el('div', {'class': 'card person sendback', 'data-sendback': task.sendback_id}, [
-      el('div', {'class': 'who'}, [el('strong', {text: task.response_uuid.slice(0, 8)}),
+      el('div', {'class': 'who'}, [el('strong', {text: title}),
         el('p', {'class': 'comment', text: task.comment})]),
       state.local['sendback-' + task.sendback_id] ? el('span', {'class': 'tag completed', text: t('status_completed')}) :
         el('button', {type: 'button', 'class': 'start', text: t('revise'), onclick: function () { startRevision(task); }})]);

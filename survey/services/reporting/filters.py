@@ -6,7 +6,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, exists, or_
+from sqlalchemy.orm import aliased
 
 from survey.db.responses import Response
 from survey.domain.periods import Period
@@ -122,6 +123,19 @@ def channel_condition(channels: tuple[str, ...]):
     return or_(*parts)
 
 
+def not_superseded():
+    """Return the condition leaving out interviews that a supervisor's send-back revised.
+
+    The revision is a new response naming the old one in ``supersedes_uuid``; the old one is kept as
+    received but counts no more. Only interviews are revised, so other channels skip the look-up.
+    """
+    revision = aliased(Response)
+    return or_(
+        Response.channel != "interview",
+        ~exists().where(revision.supersedes_uuid == Response.uuid),
+    )
+
+
 def response_conditions(filters: Filters) -> list:
     """Return the SQL conditions on responses other than the unit: window, service, channels, flags."""
     conditions = [
@@ -129,6 +143,7 @@ def response_conditions(filters: Filters) -> list:
         Response.local_date < filters.window.end,
         Response.counted.is_(True),
         channel_condition(filters.channels),
+        not_superseded(),
     ]
     if filters.service_id is not None:
         conditions.append(Response.service_id == filters.service_id)

@@ -200,9 +200,14 @@ def _flags(
 ) -> list[Flag]:
     """Return the flags of the channel check, the opening hours and the burst rules."""
     on_site = submission.channel == "kiosk" or submission.link_kind == "poster"
+    # Rapid presses and bursts of identical ratings are a kiosk's failure modes; an enumerator's
+    # tablet legitimately sends a day's interviews together after days offline.
+    burst = (
+        burst_flag(connection, auth.credential_id, submission.submitted_at, public_answers, rules)
+        if submission.channel == "kiosk" else None
+    )
     return [*auth.flags, *(flag for flag in (
-        opening_hours_flag(chain, on_site, submission.submitted_at, rules),
-        burst_flag(connection, auth.credential_id, submission.submitted_at, public_answers, rules),
+        opening_hours_flag(chain, on_site, submission.submitted_at, rules), burst,
     ) if flag is not None)]
 
 

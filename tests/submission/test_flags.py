@@ -142,6 +142,16 @@ def test_rapid_repeat_from_one_device(app, world):
     assert other.flags == ()
 
 
+def test_an_enumerators_tablet_is_no_burst(app, world):
+    tablet = Caller(token=world.enumerator)
+    flags = [
+        send(app, payload(started_at=..., submitted_at=f"2026-03-02T09:30:0{second}+07:00",
+                          channel="interview"), tablet).flags
+        for second in range(6)
+    ]
+    assert flags == [()] * 6
+
+
 def test_burst_of_identical_ratings(app, world):
     kiosk = Caller(token=world.kiosk)
     start = dt.datetime(2026, 3, 2, 3, 0, tzinfo=dt.UTC)

@@ -18,6 +18,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from survey.db.accounts import ROLES, User
 from survey.db.base import utcnow
 from survey.db.organisation import Unit
+from survey.services.errors import ServiceError
 from survey.services.units import is_within, subtree_ids
 
 PASSWORD_MIN_LENGTH = 10
@@ -34,15 +35,8 @@ ROLE_NAMES = {
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 
 
-class AccountError(ValueError):
+class AccountError(ServiceError):
     """An account change that cannot be made, with a stable code, the field and vi/en messages."""
-
-    def __init__(self, code: str, message_vi: str, message_en: str, field: str | None = None):
-        super().__init__(message_en)
-        self.code = code
-        self.message_vi = message_vi
-        self.message_en = message_en
-        self.field = field
 
 
 def normalise_username(username: str) -> str:

@@ -11,20 +11,14 @@ from sqlalchemy.orm import Session
 
 from survey.db.accounts import Credential, User
 from survey.services import credentials
+from survey.services.errors import ServiceError
 from survey.services.units import is_within, subtree_ids
 
 KIND = "api_client"
 
 
-class ApiKeyError(ValueError):
+class ApiKeyError(ServiceError):
     """A key request that cannot be carried out, with vi/en messages."""
-
-    def __init__(self, code: str, message_vi: str, message_en: str, field: str | None = None):
-        super().__init__(message_en)
-        self.code = code
-        self.message_vi = message_vi
-        self.message_en = message_en
-        self.field = field
 
 
 def _check_scope(session: Session, by: User | None, unit_id: int) -> None:

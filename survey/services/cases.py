@@ -25,6 +25,7 @@ from survey.domain.periods import local_date
 from survey.domain.workdays import WorkCalendar, bundled_calendar, parse_calendar
 from survey.services import questionnaires, units
 from survey.services.cases_rules import CASE_RATING_MAX, CaseRule, case_content, rule_for
+from survey.services.errors import ServiceError
 
 ACT_ROLES = ("admin", "unit_manager")
 READ_ROLES = ("admin", "unit_manager", "analyst")
@@ -32,14 +33,8 @@ PHONE_ROLES = ("admin", "unit_manager")
 SYNC_BATCH = 500
 
 
-class CaseError(Exception):
+class CaseError(ServiceError):
     """A case action that cannot be done: a stable code and messages in Vietnamese and English."""
-
-    def __init__(self, code: str, message_vi: str, message_en: str):
-        super().__init__(message_en)
-        self.code = code
-        self.message_vi = message_vi
-        self.message_en = message_en
 
 
 @dataclass(frozen=True)

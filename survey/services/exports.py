@@ -20,6 +20,7 @@ from survey.db.questionnaires import QuestionnaireVersion
 from survey.db.responses import Answer, Response, ResponseFlag
 from survey.domain.periods import Period
 from survey.services import questionnaires, units
+from survey.services.errors import ServiceError
 from survey.services.exports_design import EMPTY, design_values
 from survey.services.exports_layout import Column, Layout, build_layout
 
@@ -27,14 +28,8 @@ BATCH_SIZE = 5000
 FORMATS = ("csv", "xlsx", "dta", "sav")
 
 
-class ExportError(Exception):
+class ExportError(ServiceError):
     """An export that cannot be made: a stable code and messages in Vietnamese and English."""
-
-    def __init__(self, code: str, message_vi: str, message_en: str):
-        super().__init__(message_en)
-        self.code = code
-        self.message_vi = message_vi
-        self.message_en = message_en
 
 
 @dataclass(frozen=True)

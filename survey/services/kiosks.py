@@ -20,6 +20,7 @@ from survey.db.base import utcnow
 from survey.db.kiosks import Kiosk
 from survey.db.organisation import Unit
 from survey.services import credentials
+from survey.services.errors import ServiceError
 from survey.services.units import is_within, subtree_ids
 
 KIND = "kiosk_device"
@@ -30,15 +31,8 @@ PIN_ITERATIONS = 100_000
 PIN_DIGITS = (4, 8)
 
 
-class KioskError(ValueError):
+class KioskError(ServiceError):
     """A kiosk request that cannot be carried out, with vi/en messages."""
-
-    def __init__(self, code: str, message_vi: str, message_en: str, field: str | None = None):
-        super().__init__(message_en)
-        self.code = code
-        self.message_vi = message_vi
-        self.message_en = message_en
-        self.field = field
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from survey.db.organisation import UNIT_KINDS, Service, Unit, UnitPredecessor
 from survey.domain import opening_hours
+from survey.services.errors import ServiceError
 from survey.services.units import subtree_ids
 
 # The kinds a unit of each kind may sit under (None: at the top of the tree).
@@ -40,15 +41,8 @@ FIELDS: dict[str, tuple[str, str]] = {
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
 
 
-class OrganisationError(ValueError):
+class OrganisationError(ServiceError):
     """A change to units or services that cannot be made; ``field`` names the offending input."""
-
-    def __init__(self, code: str, message_vi: str, message_en: str, field: str | None = None):
-        super().__init__(message_en)
-        self.code = code
-        self.message_vi = message_vi
-        self.message_en = message_en
-        self.field = field
 
 
 @dataclass

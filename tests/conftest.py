@@ -6,11 +6,18 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import text
 
 from survey.db import migrate
 from survey.db.engine import make_engine
 from survey.web.app import create_app
+
+# CI runs the same generated examples every time (a red CI must be reproducible) and, on a shared
+# 2-core machine, judges no example by how long it took.
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+settings.register_profile("dev", deadline=None)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 DATA = Path(__file__).parent / "data"
 POSTGRES_URL = os.environ.get("HAILONG_TEST_POSTGRES_URL")

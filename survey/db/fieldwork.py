@@ -98,11 +98,12 @@ class ListingMember(Base):
         ForeignKey("sample_selections.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer)
     source: Mapped[str] = mapped_column(String(16), default="import")
+    household_size: Mapped[int | None] = mapped_column(Integer, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class ListingPersonal(Base):
-    """Name and address of a listed member: personal data, kept apart, never exported, purgeable."""
+    """Name, address and phone of a listed member: personal data, kept apart, never exported, purgeable."""
 
     __tablename__ = "listing_personal"
 
@@ -110,6 +111,7 @@ class ListingPersonal(Base):
         ForeignKey("listing_members.id", ondelete="CASCADE"), primary_key=True)
     name: Mapped[str | None] = mapped_column(Text, nullable=True)
     address: Mapped[str | None] = mapped_column(Text, nullable=True)
+    phone: Mapped[str | None] = mapped_column(Text, nullable=True)
     purged_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 

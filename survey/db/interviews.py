@@ -1,10 +1,10 @@
-"""Household interviewing: village assignments, enumerator tablets, outcomes, back-checks, send-backs."""
+"""Household interviewing: assignments, tablet listings, enumerator tablets, outcomes, back-checks, send-backs."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from survey.db.base import Base, UTCDateTime, utcnow
@@ -22,6 +22,28 @@ class FieldAssignment(Base):
     enumerator_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     assigned_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     assigned_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class VillageListing(Base):
+    """A village to be listed on a tablet, and the listing the enumerator's tablet submitted for it."""
+
+    __tablename__ = "village_listings"
+    __table_args__ = (
+        UniqueConstraint("selection_id"),
+        CheckConstraint("status IN ('to_list', 'listed')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("field_surveys.id", ondelete="CASCADE"), index=True)
+    selection_id: Mapped[int] = mapped_column(ForeignKey("sample_selections.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(16), default="to_list")
+    requested_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    requested_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The tablet's UUID of the submitted listing: a retried submission finds it and changes nothing.
+    client_uuid: Mapped[str | None] = mapped_column(String(36), unique=True, nullable=True)
+    credential_id: Mapped[int | None] = mapped_column(ForeignKey("credentials.id"), nullable=True)
+    households: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class EnumeratorDevice(Base):

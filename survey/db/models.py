@@ -1,6 +1,7 @@
 """All models, imported together so that the metadata is complete for migrations."""
 
 from survey.db.accounts import Credential, RateLimitCounter, User
+from survey.db.audit import AuditEntry  # noqa: F401  (audit log: issue 8)
 from survey.db.base import Base
 from survey.db.cases import FeedbackCase  # noqa: F401  (feedback cases: issue 7)
 from survey.db.fieldwork import FieldSurvey  # noqa: F401  (household surveys: issue 6)

@@ -19,7 +19,7 @@ from survey.db.accounts import Credential, User
 from survey.db.base import utcnow
 from survey.db.kiosks import Kiosk
 from survey.db.organisation import Unit
-from survey.services import credentials
+from survey.services import audit, credentials
 from survey.services.errors import ServiceError
 from survey.services.units import is_within, subtree_ids
 
@@ -94,6 +94,7 @@ def create(
                   pin_salt=salt, pin_hash=pin_hash(pin, salt))
     session.add(kiosk)
     session.flush()
+    audit.record(session, "kiosk.create", "kiosk", kiosk.id, unit_id=unit_id)
     return _new_code(session, kiosk, now or utcnow())
 
 
@@ -109,7 +110,9 @@ def new_pairing_code(
     session: Session, kiosk_id: int, *, scope_unit_id: int | None = None, now: dt.datetime | None = None
 ) -> PairingCode:
     """Give a kiosk a fresh pairing code (for a new or reset tablet); an older code stops working."""
-    return _new_code(session, get(session, kiosk_id, scope_unit_id=scope_unit_id), now or utcnow())
+    kiosk = get(session, kiosk_id, scope_unit_id=scope_unit_id)
+    audit.record(session, "kiosk.pairing_code", "kiosk", kiosk.id, unit_id=kiosk.unit_id)
+    return _new_code(session, kiosk, now or utcnow())
 
 
 def _new_code(session: Session, kiosk: Kiosk, now: dt.datetime) -> PairingCode:
@@ -141,6 +144,8 @@ def pair(session: Session, code: str, *, now: dt.datetime | None = None) -> tupl
     kiosk.pairing_expires_at = None
     kiosk.paired_at = now
     session.flush()
+    audit.record(session, "kiosk.pair", "kiosk", kiosk.id, unit_id=kiosk.unit_id,
+                 details={"credential_id": kiosk.credential_id})
     return kiosk, issued.token
 
 
@@ -188,6 +193,7 @@ def move(session: Session, kiosk_id: int, unit_id: int, *, scope_unit_id: int | 
     if session.get(Unit, unit_id) is None:
         raise KioskError("unknown_unit", "Không có đơn vị này.", "No such unit.", "unit_id")
     _check_scope(session, scope_unit_id, unit_id)
+    audit.record(session, "kiosk.move", "kiosk", kiosk.id, unit_id=unit_id, details={"from_unit_id": kiosk.unit_id})
     kiosk.unit_id = unit_id
     if kiosk.credential_id is not None:
         session.get(Credential, kiosk.credential_id).unit_id = unit_id
@@ -203,4 +209,5 @@ def revoke(session: Session, kiosk_id: int, *, scope_unit_id: int | None = None)
     kiosk.pairing_code_hash = None
     kiosk.pairing_expires_at = None
     session.flush()
+    audit.record(session, "kiosk.revoke", "kiosk", kiosk.id, unit_id=kiosk.unit_id)
     return kiosk

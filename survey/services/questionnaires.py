@@ -13,6 +13,7 @@ from survey.db.questionnaires import QuestionnaireVersion
 from survey.domain.diff import VersionDiff, diff
 from survey.domain.document import canonical_json, content_hash, from_document, to_document
 from survey.domain.model import Questionnaire
+from survey.services import audit
 
 
 class VersionFrozenError(RuntimeError):
@@ -72,6 +73,8 @@ def publish(session: Session, code: str, version: str, by: str | None = None) ->
     row.published_at = utcnow()
     row.published_by = by
     session.flush()
+    audit.record(session, "questionnaire.publish", "questionnaire_version", row.id,
+                 details={"code": row.code, "version": row.version, "content_hash": row.content_hash})
     return row
 
 

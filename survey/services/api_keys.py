@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from survey.db.accounts import Credential, User
-from survey.services import credentials
+from survey.services import audit, credentials
 from survey.services.errors import ServiceError
 from survey.services.units import is_within, subtree_ids
 
@@ -33,7 +33,9 @@ def issue(session: Session, name: str, unit_id: int, *, by: User | None = None) 
     _check_scope(session, by, unit_id)
     if not (name or "").strip():
         raise ApiKeyError("name_required", "Cần đặt tên cho khoá.", "The key needs a name.", "name")
-    return credentials.issue(session, KIND, name, unit_id, created_by=by.id if by else None)
+    issued = credentials.issue(session, KIND, name, unit_id, created_by=by.id if by else None)
+    audit.record(session, "api_key.create", "api_key", issued.credential.id, unit_id=unit_id)
+    return issued
 
 
 def list_keys(session: Session, scope_id: int | None = None) -> list[Credential]:
@@ -50,4 +52,6 @@ def revoke(session: Session, key_id: int, *, by: User | None = None) -> Credenti
     if key is None or key.kind != KIND:
         raise ApiKeyError("unknown_key", "Không có khoá này.", "No such key.")
     _check_scope(session, by, key.unit_id)
+    if key.revoked_at is None:
+        audit.record(session, "api_key.revoke", "api_key", key.id, unit_id=key.unit_id)
     return credentials.revoke(session, key.id)

@@ -29,8 +29,8 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "kiosk.move": ("Chuyển máy sang đơn vị khác", "Kiosk moved"),
     "kiosk.revoke": ("Thu hồi máy đánh giá", "Kiosk revoked"),
     "tablet.enrolment_code": ("Tạo mã đăng ký máy tính bảng", "Tablet enrolment code created"),
+    # Enrolling a tablet again revokes its previous token (details: revoked_credential_id).
     "tablet.enrol": ("Đăng ký máy tính bảng", "Tablet enrolled"),
-    "tablet.revoke": ("Thu hồi máy tính bảng", "Tablet revoked"),
     "api_key.create": ("Tạo khoá API", "API key created"),
     "api_key.revoke": ("Thu hồi khoá API", "API key revoked"),
     "user.create": ("Tạo tài khoản", "User created"),

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from survey.db.accounts import Credential, User
 from survey.db.base import utcnow
 from survey.db.interviews import EnumeratorDevice, FieldAssignment
-from survey.services import credentials
+from survey.services import audit, credentials
 from survey.services.kiosks import CODE_ALPHABET, CODE_LENGTH, normalise_code
 from survey.services.sampling import get_survey, last_stage_selection
 from survey.services.units import is_within
@@ -100,6 +100,8 @@ def new_enrolment(session: Session, username: str, name: str, *, by: User | None
                               enrolment_expires_at=now + dt.timedelta(minutes=ENROLMENT_MINUTES))
     session.add(device)
     session.flush()
+    audit.record(session, "tablet.enrolment_code", "tablet", device.id, unit_id=user.unit_id,
+                 details={"enumerator_id": user.id})
     return EnrolmentCode(device, code, device.enrolment_expires_at)
 
 
@@ -115,6 +117,8 @@ def enrol(session: Session, code: str, *, now: dt.datetime | None = None) -> tup
     if not user.active:
         raise FieldworkError("inactive", "tài khoản điều tra viên đã bị khoá",
                              "the enumerator's account is disabled", 403)
+    audit.record(session, "tablet.enrol", "tablet", device.id, unit_id=user.unit_id,
+                 details={"enumerator_id": user.id, "revoked_credential_id": device.credential_id})
     if device.credential_id is not None:
         credentials.revoke(session, device.credential_id)
     issued = credentials.issue(session, KIND, f"{user.username}: {device.name}", user.unit_id,

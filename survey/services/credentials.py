@@ -5,6 +5,7 @@ One mechanism for every kind: a 256-bit random token shown once at issue, stored
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -16,6 +17,10 @@ from survey.db.accounts import CREDENTIAL_KINDS, Credential
 from survey.db.base import utcnow
 
 TOKEN_PREFIX = {"kiosk_device": "hlk", "enumerator_device": "hle", "api_client": "hla"}
+# last_used_at is written at most once per credential per interval: a kiosk polling every few seconds
+# or sending a queue of ratings does not rewrite its credential's row each time (revocation reads
+# revoked_at, never last_used_at).
+TOUCH_INTERVAL = dt.timedelta(minutes=1)
 
 
 class CredentialError(ValueError):
@@ -67,8 +72,10 @@ def find(session: Session, token: str, kinds: tuple[str, ...]) -> Credential | N
 
 
 def touch(credential: Credential) -> None:
-    """Record that a credential was used now."""
-    credential.last_used_at = utcnow()
+    """Record that a credential was used now, unless that was recorded less than TOUCH_INTERVAL ago."""
+    now = utcnow()
+    if credential.last_used_at is None or now - credential.last_used_at >= TOUCH_INTERVAL:
+        credential.last_used_at = now
 
 
 def revoke(session: Session, credential_id: int) -> Credential:

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
@@ -23,6 +23,7 @@ from survey.db.accounts import Credential
 from survey.db.base import utcnow
 from survey.db.responses import Answer, CountedTransaction, PiiAnswer, Response, ResponseFlag
 from survey.domain.answers import AnswerRow
+from survey.services.credentials import TOUCH_INTERVAL
 
 _RESPONSES = Response.__table__
 _ANSWERS = Answer.__table__
@@ -42,9 +43,12 @@ _RECENT = select(_RESPONSES.c.submitted_at, _RESPONSES.c.raw_json).where(
     _RESPONSES.c.submitted_at <= bindparam("latest"),
 )
 _COUNTED_REF = select(_COUNTED.c.id).where(_COUNTED.c.transaction_ref == bindparam("transaction_ref"))
-_TOUCH = update(_CREDENTIALS).where(_CREDENTIALS.c.id == bindparam("credential_id")).values(
-    last_used_at=bindparam("used_at"),
-)
+# Writes the row only when last_used_at is older than credentials.TOUCH_INTERVAL: at most once a
+# minute per credential, so a drained queue or a busy kiosk does not rewrite (and lock) it per rating.
+_TOUCH = update(_CREDENTIALS).where(
+    _CREDENTIALS.c.id == bindparam("credential_id"),
+    or_(_CREDENTIALS.c.last_used_at.is_(None), _CREDENTIALS.c.last_used_at < bindparam("stale_before")),
+).values(last_used_at=bindparam("used_at"))
 _SETTLE = update(_RESPONSES).where(_RESPONSES.c.id == bindparam("response_id")).values(
     counted=bindparam("now_counted"), status=bindparam("now_status"),
 )
@@ -111,8 +115,11 @@ def settle(connection: Connection, response_id: int, counted: bool, status: str)
 
 
 def touch(connection: Connection, credential_id: int) -> None:
-    """Record that a credential was used now."""
-    connection.execute(_TOUCH, {"credential_id": credential_id, "used_at": utcnow()})
+    """Record that a credential was used now, unless that was recorded less than a minute ago."""
+    now = utcnow()
+    connection.execute(
+        _TOUCH, {"credential_id": credential_id, "used_at": now, "stale_before": now - TOUCH_INTERVAL}
+    )
 
 
 def insert_details(

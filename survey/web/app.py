@@ -2,59 +2,33 @@
 
 from __future__ import annotations
 
-import os
-import secrets
-from pathlib import Path
-
 from flask import Flask
 from flask_wtf import CSRFProtect
 
-from survey.resources import templates_folder
-from survey.web import database, i18n, security
+from survey.web import database, i18n, logging_requests, proxy, security, settings
 
 csrf = CSRFProtect()
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Create and configure an instance of the hailong application."""
-    # The instance folder holds config.py, so it cannot come from the configuration itself.
-    instance = os.environ.get("HAILONG_INSTANCE_PATH")
-    app = Flask(
-        "survey", instance_relative_config=True, template_folder=templates_folder(),
-        instance_path=os.path.abspath(instance) if instance else None,
-    )
+    app = settings.new_app()
     configure_app(app, test_config)
+    configure_logging(app)
     configure_extensions(app)
     configure_blueprints(app)
     return app
 
 
 def configure_app(app: Flask, test_config: dict | None) -> None:
-    """Read configuration: defaults, instance config.py, HAILONG_* variables, then the test config."""
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    app.config.from_mapping(
-        DATABASE_URL=f"sqlite:///{os.path.join(app.instance_path, 'hailong.db')}",
-        SESSION_COOKIE_SECURE=True,
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
-        TIMEZONE="Asia/Ho_Chi_Minh",
-    )
-    app.config.from_pyfile("config.py", silent=True)
-    app.config.from_prefixed_env(prefix="HAILONG")
-    if test_config is not None:
-        app.config.from_mapping(test_config)
-    if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+    """Read configuration (survey.web.settings) and trust the reverse proxy as far as it says."""
+    settings.load(app, test_config)
+    proxy.init_app(app)
 
 
-def _instance_secret(instance: Path) -> str:
-    """Return the instance's secret key, creating it (readable by the owner only) on first use."""
-    path = instance / "secret_key"
-    if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_urlsafe(48))
-    return path.read_text().strip()
+def configure_logging(app: Flask) -> None:
+    """Log JSON lines to standard output, with a request id and one access line per request."""
+    logging_requests.init_app(app)
 
 
 def configure_extensions(app: Flask) -> None:
@@ -63,9 +37,10 @@ def configure_extensions(app: Flask) -> None:
     i18n.init_app(app)
     csrf.init_app(app)
     security.init_app(app)
-    from survey.web import auth
+    from survey.web import audit_actor, auth
 
     auth.init_app(app)
+    audit_actor.init_app(app)
     from survey.services.exports_design import register_design_source
     from survey.services.weights import export_design_values
 
@@ -74,6 +49,9 @@ def configure_extensions(app: Flask) -> None:
 
 def configure_blueprints(app: Flask) -> None:
     """Register the blueprints."""
+    from survey.web.health import bp as health
+
+    app.register_blueprint(health)
     from survey.web.catalogue import bp as catalogue
 
     app.register_blueprint(catalogue)

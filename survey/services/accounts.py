@@ -18,6 +18,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from survey.db.accounts import ROLES, User
 from survey.db.base import utcnow
 from survey.db.organisation import Unit
+from survey.services import audit
 from survey.services.errors import ServiceError
 from survey.services.units import is_within, subtree_ids
 
@@ -151,6 +152,7 @@ def create_user(
                 password_hash=generate_password_hash(password), active=True)
     session.add(user)
     session.flush()
+    audit.record(session, "user.create", "user", user.id, unit_id=unit_id, by=by, details={"role": role})
     return user
 
 
@@ -163,6 +165,8 @@ def set_role(session: Session, user_id: int, role: str, unit_id: int | None, *,
     _check_role(session, role, unit_id)
     check_assignment(session, by, role, unit_id)
     _check_admin_remains(session, user, role, user.active)
+    audit.record(session, "user.role", "user", user.id, unit_id=unit_id, by=by,
+                 details={"role": role, "from_role": user.role, "from_unit_id": user.unit_id})
     user.role, user.unit_id = role, unit_id
     session.flush()
     return user
@@ -174,6 +178,9 @@ def set_active(session: Session, user_id: int, active: bool, *, by: User | None 
     check_target(session, by, user)
     _check_not_self(by, user)
     _check_admin_remains(session, user, user.role, active)
+    if user.active != active:
+        audit.record(session, "user.activate" if active else "user.deactivate", "user", user.id,
+                     unit_id=user.unit_id, by=by)
     user.active = active
     session.flush()
     return user
@@ -192,11 +199,13 @@ def set_display_name(session: Session, user_id: int, display_name: str, *,
 
 
 def set_password(session: Session, user_id: int, password: str, *, by: User | None = None) -> User:
-    """Replace a user's password."""
+    """Replace a user's password and end every session logged in with the old one."""
     user = get_user(session, user_id)
     check_target(session, by, user)
     _check_password(password, user.username)
     user.password_hash = generate_password_hash(password)
+    audit.record(session, "user.password", "user", user.id, unit_id=user.unit_id, by=by)
+    user.session_epoch += 1
     session.flush()
     return user
 

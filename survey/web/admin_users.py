@@ -16,7 +16,7 @@ from survey.web.admin_forms import (
     attach_error,
     unit_choices,
 )
-from survey.web.auth import acting_user, bilingual, scope_unit_id
+from survey.web.auth import acting_user, bilingual, renew_own_session, scope_unit_id
 from survey.web.database import request_session
 
 WHOLE_INSTALLATION = _l("— whole installation —")
@@ -109,6 +109,7 @@ def password(user_id: int):
         try:
             accounts.set_password(session, user.id, form.password.data, by=acting_user())
             session.commit()
+            renew_own_session(user)
             return redirect(url_for("admin.user_edit", user_id=user.id))
         except accounts.AccountError as error:
             session.rollback()

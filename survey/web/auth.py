@@ -34,6 +34,11 @@ class StaffUser(UserMixin):
     display_name: str
     role: str
     unit_id: int | None
+    session_epoch: int = 0
+
+    def get_id(self) -> str:
+        """Return the session's user key: the id and the account's session epoch at login."""
+        return f"{self.id}.{self.session_epoch}"
 
 
 class LoginForm(FlaskForm):
@@ -57,12 +62,24 @@ def init_app(app: Flask) -> None:
 
 
 @login_manager.user_loader
-def _load_user(user_id: str) -> StaffUser | None:
-    """Return the active staff member of the session, or None when disabled or gone."""
+def _load_user(key: str) -> StaffUser | None:
+    """Return the session's active staff member, or None when disabled, gone or the password changed."""
+    user_id, _, epoch = key.partition(".")
     user = request_session().get(User, int(user_id)) if user_id.isdigit() else None
-    if user is None or not user.active:
+    if user is None or not user.active or epoch != str(user.session_epoch):
         return None
-    return StaffUser(user.id, user.username, user.display_name, user.role, user.unit_id)
+    return staff_user(user)
+
+
+def staff_user(user: User) -> StaffUser:
+    """Return the web layer's view of a staff account."""
+    return StaffUser(user.id, user.username, user.display_name, user.role, user.unit_id, user.session_epoch)
+
+
+def renew_own_session(user: User) -> None:
+    """Keep the current session alive when its own staff member has just changed their password."""
+    if current_user.is_authenticated and current_user.id == user.id:
+        login_user(staff_user(user))
 
 
 def bilingual(pair: tuple[str, str]) -> str:
@@ -137,7 +154,7 @@ def login_page():
     if result.user is None:
         return render_template("auth/login.html", form=form, failed=True)
     flask_session.clear()  # nothing from before the login survives it (session fixation)
-    login_user(_load_user(str(result.user.id)))
+    login_user(staff_user(result.user))
     return redirect(_safe_next(form.next.data))
 
 

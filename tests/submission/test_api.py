@@ -183,7 +183,7 @@ class _StaffUser:
         self.id = user_id
 
     def get_id(self) -> str:
-        return str(self.id)
+        return f"{self.id}.0"  # the session key: user id and session epoch (survey/web/auth.py)
 
 
 @pytest.fixture

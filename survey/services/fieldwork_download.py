@@ -1,4 +1,4 @@
-"""What an enrolled tablet downloads: its villages, respondent lists, back-checks, send-backs, forms.
+"""What an enrolled tablet downloads: villages (and which to list), respondents, back-checks, send-backs, forms.
 
 Names and addresses are personal data: they leave the server only here, only for the villages
 assigned to the enumerator the device token belongs to, and they are never exported.
@@ -22,10 +22,10 @@ from survey.db.fieldwork import (
     SampleSelection,
 )
 from survey.db.interviews import Backcheck, FieldAssignment, SendBack
-from survey.db.organisation import Unit
 from survey.db.responses import Response
 from survey.services import questionnaires
-from survey.services.units import by_code
+from survey.services.fieldwork_listing import needs_listing
+from survey.services.fieldwork_scope import response_unit
 
 BACKCHECK_QUESTIONNAIRE = "backcheck"
 
@@ -35,21 +35,6 @@ def form_package(session: Session, code: str) -> dict[str, Any]:
     row, _ = questionnaires.get(session, code)
     return {"code": row.code, "version": row.version, "hash": row.content_hash,
             "document": json.loads(row.document)}
-
-
-def response_unit(session: Session, survey: FieldSurvey, frame_unit: FrameUnitRow) -> str | None:
-    """Return the code of the unit an interview is filed under: the nearest frame ancestor that is a unit."""
-    code = frame_unit.code
-    while code is not None:
-        unit = by_code(session, code)
-        if unit is not None:
-            return unit.code
-        parent = session.scalars(select(FrameUnitRow.parent_code).where(
-            FrameUnitRow.survey_id == survey.id, FrameUnitRow.code == code)).first()
-        code = parent
-    if survey.province_unit_id is not None:
-        return session.get(Unit, survey.province_unit_id).code
-    return None
 
 
 def _respondents(session: Session, selection_id: int) -> list[dict[str, Any]]:
@@ -86,6 +71,7 @@ def download(session: Session, user: User) -> dict[str, Any]:
         villages.append({"survey": survey.code, "village_code": frame_unit.code,
                          "village_name": frame_unit.name, "unit": response_unit(session, survey, frame_unit),
                          "questionnaire": survey.questionnaire_code,
+                         "listing_needed": needs_listing(session, selection.id),
                          "respondents": _respondents(session, selection.id)})
     by_draw = {r["draw_id"]: (v, r) for v in villages for r in v["respondents"]}
     backchecks = []

@@ -153,8 +153,11 @@ def last_stage_selection(session: Session, survey: FieldSurvey, code: str) -> Sa
 
 
 def import_listing(session: Session, survey: FieldSurvey, village_code: str,
-                   people: list[tuple[str, str]], source: str = "import") -> int:
-    """Store the listing of a selected village; refused once its respondents are drawn."""
+                   people: list[tuple], source: str = "import") -> int:
+    """Store a selected village's listing, (name, address[, household size, phone]) per member.
+
+    Refused once its respondents are drawn.
+    """
     selection = last_stage_selection(session, survey, village_code)
     drawn = session.scalar(select(func.count()).select_from(RespondentDraw)
                            .where(RespondentDraw.selection_id == selection.id))
@@ -162,12 +165,14 @@ def import_listing(session: Session, survey: FieldSurvey, village_code: str,
         raise SamplingError("listing_drawn", f"{village_code}: đã rút người trả lời từ danh sách này",
                             f"{village_code}: respondents were already drawn from this listing")
     session.execute(delete(ListingMember).where(ListingMember.selection_id == selection.id))
-    members = [ListingMember(selection_id=selection.id, position=position, source=source)
-               for position in range(len(people))]
+    people = [tuple(person) + (None, None) for person in people]
+    members = [ListingMember(selection_id=selection.id, position=position, source=source,
+                             household_size=person[2]) for position, person in enumerate(people)]
     session.add_all(members)
     session.flush()
-    session.add_all(ListingPersonal(member_id=member.id, name=name, address=address or None)
-                    for member, (name, address) in zip(members, people))
+    session.add_all(ListingPersonal(member_id=member.id, name=person[0], address=person[1] or None,
+                                    phone=person[3] or None)
+                    for member, person in zip(members, people))
     session.flush()
     return len(people)
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, render_template, request, send_from_directory
 
-from survey.services import fieldwork, fieldwork_outcomes, ratelimit
+from survey.domain.sampling import SamplingError
+from survey.services import fieldwork, fieldwork_listing, fieldwork_outcomes, ratelimit
 from survey.services.fieldwork import FieldworkError
 from survey.services.fieldwork_download import download
 from survey.services.questionnaires import VersionNotFound
@@ -82,6 +83,19 @@ def outcomes():
         raise FieldworkError("invalid_outcome", "báo cáo kết quả không hợp lệ", "invalid outcome report")
     session.commit()
     return jsonify({"status": "recorded"})
+
+
+@bp.post("/api/listings")
+def listings():
+    """Store a village's household listing made on the tablet and draw its respondents (idempotent)."""
+    session = request_session()
+    credential, user = fieldwork.authenticate(session, _bearer())
+    try:
+        receipt = fieldwork_listing.submit_listing(session, credential, user, _json_object())
+    except SamplingError as error:
+        raise FieldworkError(error.code, error.message_vi, error.message_en, 422) from None
+    session.commit()
+    return jsonify(receipt)
 
 
 @bp.errorhandler(FieldworkError)

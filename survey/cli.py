@@ -7,6 +7,7 @@ from flask.cli import FlaskGroup
 
 from analysis.command import analyze
 from survey.cli_accounts import api_key, user
+from survey.cli_audit import audit_group
 from survey.cli_cases import cases
 from survey.cli_exports import export
 from survey.cli_fieldwork import fieldwork
@@ -42,6 +43,7 @@ cli.add_command(api_key)
 cli.add_command(report)
 cli.add_command(qr)
 cli.add_command(fieldwork)
+cli.add_command(audit_group, name="audit")
 
 
 def main() -> None:

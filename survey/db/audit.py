@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from survey.db.base import Base, UTCDateTime, utcnow
 
-ACTOR_KINDS = ("user", "credential", "cli", "anonymous", "system")
+ACTOR_KINDS = ("user", "credential", "cli", "anonymous")
 APPEND_ONLY = "audit entries are append-only"
 
 
@@ -23,7 +23,7 @@ class AuditEntry(Base):
 
     __tablename__ = "audit_entries"
     __table_args__ = (
-        CheckConstraint("actor_kind IN ('user', 'credential', 'cli', 'anonymous', 'system')", name="actor_kind"),
+        CheckConstraint("actor_kind IN ('user', 'credential', 'cli', 'anonymous')", name="actor_kind"),
         Index("ix_audit_entries_at", "at"),
         Index("ix_audit_entries_action_at", "action", "at"),
         Index("ix_audit_entries_unit_id_at", "unit_id", "at"),

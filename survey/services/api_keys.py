@@ -34,7 +34,7 @@ def issue(session: Session, name: str, unit_id: int, *, by: User | None = None) 
     if not (name or "").strip():
         raise ApiKeyError("name_required", "Cần đặt tên cho khoá.", "The key needs a name.", "name")
     issued = credentials.issue(session, KIND, name, unit_id, created_by=by.id if by else None)
-    audit.record(session, "api_key.create", "api_key", issued.credential.id, unit_id=unit_id)
+    audit.record(session, "api_key.create", "api_key", issued.credential.id, unit_id=unit_id, by=by)
     return issued
 
 
@@ -53,5 +53,5 @@ def revoke(session: Session, key_id: int, *, by: User | None = None) -> Credenti
         raise ApiKeyError("unknown_key", "Không có khoá này.", "No such key.")
     _check_scope(session, by, key.unit_id)
     if key.revoked_at is None:
-        audit.record(session, "api_key.revoke", "api_key", key.id, unit_id=key.unit_id)
+        audit.record(session, "api_key.revoke", "api_key", key.id, unit_id=key.unit_id, by=by)
     return credentials.revoke(session, key.id)

@@ -2,9 +2,9 @@
 
 A service calls ``record(session, action, target_type, target_id, unit_id=..., details=...)`` next to
 the change it audits; the entry is added to the same session, so it is committed with the action or
-rolled back with it. Who acted comes from the actor the caller set for the current context: the web
-layer sets one per request (the logged-in user, the request id and remote address), the command line
-sets ``cli:<OS user>``. Details never hold secrets or personal data: keys that name them are refused.
+rolled back with it. Who acted comes from the actor set for the current context: the web layer sets
+one per request (the logged-in user or an anonymous visitor, the request id and remote address);
+anywhere else it is the command line, ``cli:<OS user>``. Details never hold secrets or personal data: keys that name them are refused.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from survey.db.accounts import User
 from survey.db.audit import AuditEntry
 
 # Stable action codes with their Vietnamese and English labels (the admin page's filter).
@@ -69,7 +70,6 @@ class Actor:
     remote_addr: str | None = None
 
 
-SYSTEM = Actor("system", "system")
 _provider: ContextVar[Callable[[], Actor] | None] = ContextVar("hailong_audit_actor", default=None)
 
 
@@ -99,22 +99,27 @@ def reset_actor(token) -> None:
 
 
 def current_actor() -> Actor:
-    """Return the actor of the current context (``system`` when none was set)."""
+    """Return the actor of the current context; outside a web request that is the command line."""
     provider = _provider.get()
-    return provider() if provider is not None else SYSTEM
+    return provider() if provider is not None else cli_actor()
 
 
 def record(session: Session, action: str, target_type: str, target_id: object = None, *,
            unit_id: int | None = None, details: Mapping[str, object] | None = None,
-           actor: Actor | None = None) -> AuditEntry:
-    """Add an audit entry for ``action`` on the target to the session (committed with the action)."""
+           by: User | None = None) -> AuditEntry:
+    """Add an audit entry for ``action`` on the target to the session (committed with the action).
+
+    ``by`` names the staff member a service was told acts; otherwise the context's actor is used.
+    """
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action: {action}")
     details = dict(details or {})
     leaked = sorted(key for key in details if key in FORBIDDEN_DETAIL_KEYS)
     if leaked:
         raise ValueError(f"audit details may not hold secrets or personal data: {', '.join(leaked)}")
-    who = actor or current_actor()
+    who = current_actor()
+    if by is not None and who.user_id != by.id:
+        who = Actor("user", by.username, user_id=by.id, request_id=who.request_id, remote_addr=who.remote_addr)
     entry = AuditEntry(
         actor_kind=who.kind, actor_name=who.name[:128], actor_user_id=who.user_id,
         actor_credential_id=who.credential_id, action=action, target_type=target_type,

@@ -23,7 +23,7 @@ from survey.db.questionnaires import QuestionnaireVersion
 from survey.db.responses import Answer, PiiAnswer, Response
 from survey.domain.periods import local_date
 from survey.domain.workdays import WorkCalendar, bundled_calendar, parse_calendar
-from survey.services import questionnaires, units
+from survey.services import audit, questionnaires, units
 from survey.services.cases_rules import CASE_RATING_MAX, CaseRule, case_content, rule_for
 from survey.services.errors import ServiceError
 
@@ -153,6 +153,7 @@ def acknowledge(session: Session, case_id: int, user: User, *, now: dt.datetime 
     """Mark a new case as acknowledged (tiếp nhận) by ``user``."""
     case = _acting(session, case_id, user, ("new",))
     case.status, case.acknowledged_at, case.acknowledged_by = "acknowledged", now or utcnow(), user.id
+    audit.record(session, "case.acknowledge", "case", case.id, unit_id=case.unit_id, by=user)
     return case
 
 
@@ -167,6 +168,7 @@ def answer(session: Session, case_id: int, user: User, text: str, *,
     if case.acknowledged_at is None:
         case.acknowledged_at, case.acknowledged_by = now, user.id
     case.status, case.answered_at, case.answered_by, case.answer_text = "answered", now, user.id, text
+    audit.record(session, "case.answer", "case", case.id, unit_id=case.unit_id, by=user)
     return case
 
 
@@ -179,6 +181,7 @@ def mark_communicated(session: Session, case_id: int, user: User, *,
                         "The citizen did not ask for a call-back or left no phone number.")
     if case.communicated_at is None:
         case.communicated_at, case.communicated_by = now or utcnow(), user.id
+        audit.record(session, "case.communicate", "case", case.id, unit_id=case.unit_id, by=user)
     return case
 
 
@@ -186,6 +189,7 @@ def close(session: Session, case_id: int, user: User, *, now: dt.datetime | None
     """Close an answered case."""
     case = _acting(session, case_id, user, ("answered",))
     case.status, case.closed_at, case.closed_by = "closed", now or utcnow(), user.id
+    audit.record(session, "case.close", "case", case.id, unit_id=case.unit_id, by=user)
     return case
 
 

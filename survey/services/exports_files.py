@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
+from survey.services import audit
 from survey.services.exports import FORMATS, ExportError, ExportRequest
 from survey.services.exports_csv import write_csv
 from survey.services.exports_xlsx import write_xlsx
@@ -20,7 +21,25 @@ MEDIA_TYPES = {
 
 def write_export(session: Session, request: ExportRequest, file_format: str, path,
                  progress: Callable[[int], None] | None = None) -> int:
-    """Write the export as ``file_format`` (csv, xlsx, dta, sav) to ``path``; return the responses."""
+    """Write the export as ``file_format`` (csv, xlsx, dta, sav) to ``path``; return the responses.
+
+    The export is audited in the session: the caller's commit records it.
+    """
+    rows = _write(session, request, file_format, path, progress)
+    record_export(session, request, file_format, rows)
+    return rows
+
+
+def record_export(session: Session, request: ExportRequest, file_format: str, rows: int) -> None:
+    """Audit an export: its questionnaire, filters, format and number of responses."""
+    audit.record(session, "export.responses", "questionnaire", request.code, unit_id=request.unit_id, details={
+        "format": file_format, "rows": rows, "period": request.period.code() if request.period else None,
+        "channels": list(request.channels), "include_flagged": request.include_flagged})
+
+
+def _write(session: Session, request: ExportRequest, file_format: str, path,
+           progress: Callable[[int], None] | None) -> int:
+    """Write the file in its format; return the responses written."""
     if file_format == "csv":
         return write_csv(session, request, path, progress)
     if file_format == "xlsx":

@@ -100,7 +100,7 @@ def new_enrolment(session: Session, username: str, name: str, *, by: User | None
                               enrolment_expires_at=now + dt.timedelta(minutes=ENROLMENT_MINUTES))
     session.add(device)
     session.flush()
-    audit.record(session, "tablet.enrolment_code", "tablet", device.id, unit_id=user.unit_id,
+    audit.record(session, "tablet.enrolment_code", "tablet", device.id, unit_id=user.unit_id, by=by,
                  details={"enumerator_id": user.id})
     return EnrolmentCode(device, code, device.enrolment_expires_at)
 

@@ -94,7 +94,7 @@ def create(
                   pin_salt=salt, pin_hash=pin_hash(pin, salt))
     session.add(kiosk)
     session.flush()
-    audit.record(session, "kiosk.create", "kiosk", kiosk.id, unit_id=unit_id)
+    audit.record(session, "kiosk.create", "kiosk", kiosk.id, unit_id=unit_id, by=by)
     return _new_code(session, kiosk, now or utcnow())
 
 

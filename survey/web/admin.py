@@ -6,7 +6,7 @@ from flask import Blueprint, render_template
 
 from survey.domain.opening_hours import DAY_NAMES
 from survey.services.organisation import FIELDS
-from survey.web import admin_keys, admin_services, admin_units, admin_users
+from survey.web import admin_audit, admin_keys, admin_services, admin_units, admin_users
 from survey.web.admin_forms import KIND_LABELS
 from survey.web.auth import role_required
 
@@ -47,6 +47,7 @@ RULES = [
     ("/api-keys", "api_keys", admin_keys.index, ["GET"], MANAGERS),
     ("/api-keys/new", "api_key_new", admin_keys.new, ["GET", "POST"], MANAGERS),
     ("/api-keys/<int:key_id>/revoke", "api_key_revoke", admin_keys.revoke, ["POST"], MANAGERS),
+    ("/audit", "audit", admin_audit.index, ["GET"], MANAGERS),
 ]
 
 for rule, endpoint, view, methods, roles in RULES:

@@ -17,9 +17,9 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from survey.db.organisation import CHANNELS
 from survey.db.questionnaires import QuestionnaireVersion
 from survey.domain.periods import Period
-from survey.services.exports import ExportError, ExportRequest, layout_for, resolve_unit
+from survey.services.exports import ExportError, ExportRequest, count, layout_for, resolve_unit
 from survey.services.exports_csv import csv_lines
-from survey.services.exports_files import MEDIA_TYPES, file_name, write_export
+from survey.services.exports_files import MEDIA_TYPES, file_name, record_export, write_export
 from survey.services.organisation import units_in
 from survey.web.auth import bilingual, role_required, scope_unit_id
 from survey.web.database import EXTENSION, request_session
@@ -102,7 +102,10 @@ def download():
 
 def _csv_response(export: ExportRequest) -> Response:
     """Stream the CSV export line by line, from a session of its own that the stream closes."""
-    layout_for(request_session(), export.code)  # an unknown questionnaire is refused before streaming
+    session = request_session()
+    layout_for(session, export.code)  # an unknown questionnaire is refused before streaming
+    record_export(session, export, "csv", count(session, export))
+    session.commit()
     factory = current_app.extensions[EXTENSION][1]
     return Response(_csv_stream(factory, export), mimetype="text/csv",
                     headers=_attachment(file_name(export, "csv")))
@@ -123,6 +126,7 @@ def _file_response(export: ExportRequest, file_format: str) -> Response:
     os.close(handle)
     try:
         write_export(request_session(), export, file_format, path)
+        request_session().commit()  # the audit entry of the export
     except BaseException:
         os.unlink(path)
         raise

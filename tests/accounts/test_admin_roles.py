@@ -32,6 +32,7 @@ EXPECTED = {
     "admin.predecessor_remove": ("POST", "/admin/units/{S01}/predecessors/{S03}/delete", MANAGERS),
     "admin.user_password": ("POST", "/admin/users/{enumerator}/password", MANAGERS),
     "admin.api_key_revoke": ("POST", "/admin/api-keys/{key}/revoke", MANAGERS),
+    "admin.audit": ("GET", "/admin/audit", MANAGERS),
 }
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from survey.db.organisation import Unit
 from survey.db.targets import PublishedResult
 from survey.domain.periods import Period
+from survey.services import audit
 from survey.services.reporting.cells import Cell
 from survey.services.reporting.estimates import estimate_groups
 from survey.services.reporting.filters import Filters, Window
@@ -44,12 +45,16 @@ def publish(session: Session, index: str, unit_id: int, period: str, by: int | N
     if _find(session, index, unit_id, code) is None:
         session.add(PublishedResult(index_code=index, unit_id=unit_id, period=code, published_by=by))
         session.flush()
+        audit.record(session, "publication.publish", "publication", f"{index}:{code}", unit_id=unit_id,
+                     details={"index": index, "period": code})
 
 
 def unpublish(session: Session, index: str, unit_id: int, period: str) -> None:
     """Withdraw a published index."""
     row = _find(session, index, unit_id, Period.parse(period).code())
     if row is not None:
+        audit.record(session, "publication.unpublish", "publication", f"{row.index_code}:{row.period}",
+                     unit_id=unit_id, details={"index": row.index_code, "period": row.period})
         session.delete(row)
         session.flush()
 

@@ -12,6 +12,7 @@ from analysis.comparisons import STATUS_TEXT, check_target
 from analysis.ranking import Ranking
 from survey.db.targets import Target
 from survey.domain.periods import Period
+from survey.services import audit
 from survey.services.reporting.cells import Cell
 from survey.services.reporting.structure import INDEX_KINDS
 
@@ -82,6 +83,8 @@ def set_target(session: Session, index: str, unit_id: int, period: str, text: st
         setattr(target, key, value)
     target.set_by = by
     session.flush()
+    audit.record(session, "target.set", "target", target.id, unit_id=unit_id,
+                 details={"index": index, "period": code, "target": describe(target)})
     return target
 
 
@@ -90,6 +93,8 @@ def delete_target(session: Session, target_id: int, unit_ids: set[int] | None = 
     target = session.get(Target, target_id)
     if target is None or (unit_ids is not None and target.unit_id not in unit_ids):
         return False
+    audit.record(session, "target.delete", "target", target.id, unit_id=target.unit_id,
+                 details={"index": target.index_code, "period": target.period})
     session.delete(target)
     session.flush()
     return True

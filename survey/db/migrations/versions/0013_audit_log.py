@@ -55,7 +55,7 @@ def upgrade() -> None:
         sa.Column("details", sa.Text(), nullable=False),
         sa.Column("request_id", sa.String(64), nullable=True),
         sa.Column("remote_addr", sa.String(64), nullable=True),
-        sa.CheckConstraint("actor_kind IN ('user', 'credential', 'cli', 'anonymous', 'system')",
+        sa.CheckConstraint("actor_kind IN ('user', 'credential', 'cli', 'anonymous')",
                            name=op.f("ck_audit_entries_actor_kind")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_entries")),
     )

@@ -25,6 +25,9 @@ LINK_KINDS = ("transaction", "poster")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _HASH = re.compile(r"[0-9a-f]{64}")
 _CODE_MAX = {"unit": 32, "service": 32, "transaction_ref": 128}
+# A device whose clock was reset reports 1970 (kept: the rating is real); earlier times are not
+# plausible and leave no room for the time arithmetic of the integrity flags.
+EARLIEST = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -193,11 +196,17 @@ def _timestamp(payload: Mapping[str, Any], field: str, *, required: bool) -> dt.
         return None
     try:
         moment = dt.datetime.fromisoformat(value) if isinstance(value, str) and "T" in value else None
-    except ValueError:
-        moment = None
-    if moment is None or moment.tzinfo is None or moment.utcoffset() is None:
+        # Year 1 or 9999 with an offset has no UTC time within the datetime range (OverflowError).
+        utc = moment.astimezone(dt.UTC) if moment is not None and moment.utcoffset() is not None else None
+    except (ValueError, OverflowError):
+        utc = None
+    if utc is None:
         raise SubmissionError("invalid_timestamp", f"({field})", f"({field})", field=field)
-    return moment.astimezone(dt.UTC)
+    if utc < EARLIEST:
+        raise SubmissionError(
+            "invalid_timestamp", f"({field}: trước năm 1970)", f"({field}: before 1970)", field=field,
+        )
+    return utc
 
 
 def _text(payload: Mapping[str, Any], field: str, *, required: bool) -> str | None:

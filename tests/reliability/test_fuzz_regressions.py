@@ -1,0 +1,56 @@
+"""The inputs that made the fuzz tests fail, kept as plain tests on both engines."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+
+import pytest
+
+from fuzz_oracle import assert_accounted, assert_round_trip
+from fuzz_world import fuzzed, row_counts  # noqa: F401  (a fixture)
+
+
+def kiosk_payload(**changes) -> dict:
+    """Return a valid kiosk rating for counter K01 sent a minute ago."""
+    payload = {
+        "uuid": str(uuid.uuid4()), "questionnaire": {"code": "kiosk", "version": "2026.1"},
+        "channel": "kiosk", "unit": "K01",
+        "submitted_at": (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)).isoformat(),
+        "answers": {"overall_rating": 5},
+    }
+    payload.update(changes)
+    return payload
+
+
+def send(app, world, payload: dict):
+    """POST a payload with the kiosk's token."""
+    return app.test_client().post("/api/v1/responses", data=json.dumps(payload), content_type="application/json",
+                                  headers={"Authorization": f"Bearer {world.tokens['kiosk']}"})
+
+
+@pytest.mark.parametrize("moment", [
+    "0001-01-01T00:00:00+14:00",  # OverflowError converting to UTC: was a 500
+    "9999-12-31T23:59:59-14:00",  # the same at the other end
+    "0001-01-01T00:00:00+00:00",  # no room for the burst window's arithmetic
+    "1969-12-31T23:59:59Z",
+])
+@pytest.mark.parametrize("field", ["submitted_at", "started_at"])
+def test_timestamps_outside_the_datetime_range_are_refused(fuzzed, moment, field):
+    _, app, world = fuzzed
+    before = row_counts(app)
+    response = send(app, world, kiosk_payload(**{field: moment}))
+    assert response.status_code == 400, response.get_data(as_text=True)
+    assert response.get_json()["error"]["code"] == "invalid_timestamp"
+    assert response.get_json()["error"]["field"] == field
+    assert_accounted(app, before, [])
+
+
+def test_a_device_with_a_reset_clock_is_stored(fuzzed):
+    _, app, world = fuzzed
+    payload = kiosk_payload(submitted_at="1970-01-01T00:00:00Z")
+    before = row_counts(app)
+    assert send(app, world, payload).status_code == 201
+    assert_accounted(app, before, [payload["uuid"]])
+    assert_round_trip(app, world, payload)

@@ -121,17 +121,30 @@ def _figures(kiosks: int, ratings: int, rate: float, workers: int, wall: float, 
              injector: Injector, report: dict[str, Any]) -> dict[str, Any]:
     """Gather the run's figures and the comparison into one JSON-ready result."""
     counts = {key: len(report[key]) for key in PROBLEMS}
+    faults = injector.settle(outcome.successes)
     return {
         "kiosks": kiosks, "ratings": ratings, "arrival_rate": rate, "gunicorn_workers": workers,
         "machine": _machine(), "wall_s": round(wall, 1), "final": outcome.done,
         "throughput_per_s": round(outcome.done / wall, 1),
         "request_ms": _percentiles(outcome.request_ms), "rating_ms": _percentiles(outcome.rating_ms),
-        "requests": dict(outcome.sends), "retried_ratings": outcome.sends["ratings sent"] - outcome.done
-        - report["resends"]["sent"], "client_errors": dict(outcome.errors), "resends": report["resends"],
-        "faults": injector.settle(outcome.successes), "stored": report["stored"], "sent": report["sent"],
+        "requests": dict(outcome.sends), "retries": sum(outcome.attempts.values()) - len(outcome.attempts),
+        "retried_ratings": sum(1 for n in outcome.attempts.values() if n > 1),
+        "client_errors": dict(outcome.errors), "resends": report["resends"], "faults": faults,
+        "errors_outside_faults": _outside(outcome.error_times, faults, injector.start_time),
+        "stored": report["stored"], "sent": report["sent"], "unfinished": report["unfinished"],
         "counts": counts, "examples": {key: report[key][:5] for key in PROBLEMS if report[key]},
         "ok": not any(counts.values()) and outcome.done == ratings and report["resends"]["wrong_replies"] == 0,
     }
+
+
+def _outside(error_times: list[tuple[float, str]], faults: list[dict], start: float) -> dict[str, int]:
+    """Count the client errors, other than the deliberate ones, seen outside every fault window."""
+    windows = [(f["began_s"], f["first_success_after_s"] or float("inf")) for f in faults]
+    outside: dict[str, int] = {}
+    for at, kind in error_times:
+        if "on purpose" not in kind and not any(b <= at - start <= e for b, e in windows):
+            outside[kind] = outside.get(kind, 0) + 1
+    return outside
 
 
 def print_report(result: dict[str, Any]) -> None:
@@ -144,13 +157,15 @@ def print_report(result: dict[str, Any]) -> None:
     for key, label in (("request_ms", "one request"), ("rating_ms", "rating queued → final receipt")):
         p = result[key]
         print(f"| {label} | {p['p50']} | {p['p90']} | {p['p99']} | {p['max']} |")
-    print(f"\nrequests: {result['requests']}; ratings sent more than once (retries): {result['retried_ratings']:,}")
+    print(f"\nrequests: {result['requests']}; retries: {result['retries']:,} "
+          f"({result['retried_ratings']:,} ratings sent more than once)")
     print(f"deliberate duplicate sends: {result['resends']}")
-    print(f"client errors: {result['client_errors']}\n")
+    print(f"client errors: {result['client_errors']}")
+    print(f"client errors outside the fault windows: {result['errors_outside_faults']}\n")
     print("| fault | began (s) | restart took (s) | downtime seen by clients (s) |\n|---|---|---|---|")
     for fault in result["faults"]:
         print(f"| {fault['kind']} | {fault['began_s']} | {fault['restart_took_s']} | {fault['downtime_s']} |")
-    print(f"\nsent {result['sent']:,}, stored {result['stored']:,}; " + ", ".join(
+    print(f"\nplanned {result['sent']:,}, stored {result['stored']:,}, unfinished {result['unfinished']:,}; " + ", ".join(
         f"{key} {value}" for key, value in result["counts"].items()))
     print("RESULT:", "OK" if result["ok"] else f"FAILED {result.get('examples')}")
 

@@ -58,7 +58,11 @@ def _expected_answers(rating: Rating) -> dict[str, Any]:
 
 
 def compare(plans: list[Device], outcome: Outcome, rows: dict[str, Any]) -> dict[str, Any]:
-    """Return counts of lost, duplicated, altered, partial, mis-flagged ratings and receipt mismatches."""
+    """Return lost, duplicated, altered, partial, mis-flagged ratings and receipt mismatches.
+
+    Lost means a client holds a receipt for a rating the database does not have. A rating still
+    queued when the run's time is up is unfinished, not lost (its kiosk would send it again).
+    """
     sent = {rating.uuid: rating for device in plans for rating in device.ratings}
     uuids = Counter(uuid for _, uuid, *_ in rows["responses"])
     by_uuid = {uuid: (id_, raw, status, counted) for id_, uuid, raw, status, counted in rows["responses"]}
@@ -66,9 +70,11 @@ def compare(plans: list[Device], outcome: Outcome, rows: dict[str, Any]) -> dict
     flags: dict[int, set[str]] = defaultdict(set)
     for response_id, flag in rows["flags"]:
         flags[response_id].add(flag)
+    final = set(outcome.receipts) | set(outcome.dead)
     report = {
-        "sent": len(sent), "stored": len(rows["responses"]),
-        "lost": sorted(set(sent) - set(uuids)), "unexpected": sorted(set(uuids) - set(sent)),
+        "sent": len(sent), "stored": len(rows["responses"]), "unfinished": len(set(sent) - final),
+        "lost": sorted(set(outcome.receipts) - set(uuids)),
+        "unexpected": sorted(set(uuids) - set(sent)),
         "duplicated": sorted(u for u, n in uuids.items() if n > 1), "altered": [], "partial": [],
         "flag_mismatch": [], "receipt_mismatch": [], "dead_letters": sorted(outcome.dead),
     }
@@ -83,6 +89,8 @@ def compare(plans: list[Device], outcome: Outcome, rows: dict[str, Any]) -> dict
         if answers.get(id_, {}) != expected:
             (report["partial"] if set(answers.get(id_, {})) != set(expected) else report["altered"]).append(uuid)
         receipt = outcome.receipts.get(uuid)
+        if receipt is None and uuid not in final:
+            continue  # still queued when the run's time was up: stored by a request whose reply was lost
         if receipt is None or sorted(receipt["flags"]) != sorted(flags[id_]) or receipt["counted"] != counted:
             report["receipt_mismatch"].append(uuid)
     report["flag_mismatch"] = _flag_mismatches(sent, by_uuid, flags)

@@ -52,6 +52,7 @@ class Outcome:
     errors: Counter = field(default_factory=Counter)
     error_times: list[tuple[float, str]] = field(default_factory=list)
     sends: Counter = field(default_factory=Counter)
+    attempts: Counter = field(default_factory=Counter)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def error(self, kind: str) -> None:
@@ -104,6 +105,8 @@ class Kiosk(threading.Thread):
         """Send a batch (or a lone rating); settle what came back; return False to back off."""
         alone = len(batch) == 1 and self.rng.random() < self.behaviour.single_share
         body = batch[0][0].payload if alone else {"responses": [rating.payload for rating, _, _ in batch]}
+        with self.outcome.lock:
+            self.outcome.attempts.update(rating.uuid for rating, _, resend in batch if not resend)
         reply = self._post(json.dumps(body, ensure_ascii=False).encode(), alone, len(batch))
         if reply is None:
             return False

@@ -58,3 +58,7 @@ def test_the_faults_happened_and_clients_saw_them(result):
     assert errors.get("timeout (on purpose)", 0) + errors.get("dropped by the client (on purpose)", 0) > 0
     assert sum(n for kind, n in errors.items() if "on purpose" not in kind) > 0
     assert result["retried_ratings"] > 0
+
+
+def test_no_error_outside_the_fault_windows(result):
+    assert result["errors_outside_faults"] == {}

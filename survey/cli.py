@@ -14,6 +14,7 @@ from survey.cli_fieldwork import fieldwork
 from survey.cli_qr import qr
 from survey.cli_questionnaire import questionnaire
 from survey.cli_reports import report
+from survey.cli_serve import serve
 from survey.cli_setup import demo, init
 from survey.cli_volumes import volumes
 
@@ -25,7 +26,8 @@ def _create_app():
     return create_app()
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+# No .env/.flaskenv files: configuration comes only from the instance folder and HAILONG_* variables.
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False, load_dotenv=False)
 @click.version_option(package_name="hailong")
 def cli() -> None:
     """hailong: measure citizen satisfaction (SIPAS) and local governance (PAPI)."""
@@ -33,6 +35,7 @@ def cli() -> None:
 
 cli.add_command(init)
 cli.add_command(demo)
+cli.add_command(serve)
 cli.add_command(questionnaire)
 cli.add_command(volumes)
 cli.add_command(analyze)

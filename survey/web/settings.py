@@ -50,6 +50,8 @@ def read() -> Config:
 def defaults(instance_path: str) -> dict:
     """Return the settings that have a default in code."""
     return {
+        # Set here so that Flask's own FLASK_DEBUG variable cannot switch debug mode on in production.
+        "DEBUG": False,
         "DATABASE_URL": f"sqlite:///{os.path.join(instance_path, 'hailong.db')}",
         "SESSION_COOKIE_SECURE": True,
         "SESSION_COOKIE_HTTPONLY": True,

@@ -11,6 +11,7 @@ from survey.cli_audit import audit_group
 from survey.cli_cases import cases
 from survey.cli_exports import export
 from survey.cli_fieldwork import fieldwork
+from survey.cli_privacy import privacy_group
 from survey.cli_qr import qr
 from survey.cli_questionnaire import questionnaire
 from survey.cli_reports import report
@@ -47,6 +48,7 @@ cli.add_command(report)
 cli.add_command(qr)
 cli.add_command(fieldwork)
 cli.add_command(audit_group, name="audit")
+cli.add_command(privacy_group)
 
 
 def main() -> None:

@@ -60,6 +60,16 @@ def build(app) -> InterviewWorld:
     return InterviewWorld("hh", villages, users)
 
 
+def unlisted_villages(app, world: InterviewWorld) -> list[str]:
+    """Return the selected villages of the world's survey that have no listing, in frame order."""
+    with session_scope(app) as session:
+        survey = sampling.get_survey(session, world.survey)
+        return [code for code in session.scalars(
+            select(FrameUnitRow.code).join(SampleSelection, SampleSelection.frame_unit_id == FrameUnitRow.id)
+            .where(SampleSelection.survey_id == survey.id, SampleSelection.stage == len(DESIGN["stages"]))
+            .order_by(FrameUnitRow.position)) if code not in world.villages]
+
+
 def interview_payload(unit: str, answers: dict, *, minutes: float = 40, supersedes: str | None = None,
                       code: str = "household") -> dict:
     """Return a submission payload of channel interview that took ``minutes``."""

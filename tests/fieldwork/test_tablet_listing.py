@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 from sqlalchemy import func, select
 
-from survey.db.fieldwork import FieldSurvey, FrameUnitRow, ListingMember, ListingPersonal, SampleSelection
+from survey.db.fieldwork import FieldSurvey, FrameUnitRow, ListingMember, ListingPersonal
 from survey.domain.sampling import draw_respondents
 from survey.services import fieldwork, fieldwork_listing, sampling
 from survey.web.database import session_scope
-from tests.fieldwork.interview_world import build
+from tests.fieldwork.interview_world import build, unlisted_villages
 from tests.fieldwork.test_interview_api import auth, enrol
 
 
@@ -24,12 +24,8 @@ def households(count: int, *, size: int = 4) -> list[dict]:
 def world(app):
     """Return the interview world and its unlisted villages, the first two given to enum1."""
     made = build(app)
+    unlisted = unlisted_villages(app, made)
     with session_scope(app) as session:
-        survey = sampling.get_survey(session, made.survey)
-        unlisted = [code for code in session.scalars(
-            select(FrameUnitRow.code).join(SampleSelection, SampleSelection.frame_unit_id == FrameUnitRow.id)
-            .where(SampleSelection.survey_id == survey.id, SampleSelection.stage == 3)
-            .order_by(FrameUnitRow.position)) if code not in made.villages]
         fieldwork.assign(session, made.survey, made.villages[:1] + unlisted[:2], "enum1")
     return made, unlisted
 
@@ -74,7 +70,7 @@ def test_listing_on_the_tablet_draws_respondents_once_with_the_recorded_seed(app
 
 
 def test_listing_refused_for_a_village_of_someone_else_or_with_a_bad_household(app, client, world):
-    made, unlisted = world
+    _, unlisted = world
     token = enrol(app, client, "enum1")
     foreign = listing(client, token, unlisted[2], households(5))
     assert foreign.status_code == 403 and foreign.get_json()["error"]["code"] == "unknown_village"

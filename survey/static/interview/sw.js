@@ -5,10 +5,13 @@
  */
 'use strict';
 
-var CACHE = 'hailong-interview-shell-1';
+var CACHE = 'hailong-interview-shell-2';
 var SHELL = [
   '/interview/',
   '/static/interview/interview.css',
+  '/static/interview/core.js',
+  '/static/interview/form.js',
+  '/static/interview/listing.js',
   '/static/interview/interview.js',
   '/kiosk/static/js/expressions.js',
   '/kiosk/static/js/queue.js'

@@ -10,9 +10,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
-from load_faults_check import compare  # noqa: E402
-from load_faults_kiosk import Outcome  # noqa: E402
-from load_faults_world import plan  # noqa: E402
+from load_faults_check import compare
+from load_faults_kiosk import Outcome
+from load_faults_world import plan
 
 PII = {"phone"}
 

@@ -17,9 +17,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from prod_world import PASSWORD, build_world, kiosk_rating
 from sqlalchemy import func, select
 
-from prod_world import PASSWORD, build_world, kiosk_rating
 from survey.db.responses import Answer, Response
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]

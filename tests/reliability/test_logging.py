@@ -8,8 +8,8 @@ import re
 import sys
 
 import pytest
-
 from prod_world import PASSWORD, build_world, kiosk_rating
+
 from survey.db import migrate
 from survey.web.app import create_app
 from survey.web.logging_format import JsonFormatter

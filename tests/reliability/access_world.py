@@ -22,8 +22,9 @@ from survey.db.accounts import User
 from survey.db.cases import FeedbackCase
 from survey.db.responses import Response
 from survey.db.organisation import Unit
+from survey.db.questionnaires import QuestionnaireVersion
 from survey.db.base import utcnow
-from survey.services import api_keys, cases, fieldwork, kiosks, qrlinks
+from survey.services import api_keys, cases, fieldwork, kiosks, qrlinks, sampling
 from survey.services.reporting import targets
 from survey.web.app import create_app
 from survey.web.database import session_scope
@@ -53,6 +54,8 @@ class AccessWorld:
     kiosks: dict[str, int] = field(default_factory=dict)
     cases: dict[str, int] = field(default_factory=dict)
     targets: dict[str, int] = field(default_factory=dict)
+    kiosk_hash: str = ""
+    survey: str = "hh"
 
 
 def app_config(database_url: str) -> dict:
@@ -71,6 +74,9 @@ def build(app) -> AccessWorld:
         for letter, unit_id in units.items():
             _tokens(session, world, letter, unit_id)
         cases.sync(session, cases.CasePolicy())
+        sampling.create_survey(session, world.survey, "Khảo sát hộ gia đình", "papi", "MH")
+        world.kiosk_hash = session.scalar(select(QuestionnaireVersion.content_hash).where(
+            QuestionnaireVersion.code == "kiosk", QuestionnaireVersion.version == "2026.1"))
         for letter, code in COMMUNES.items():
             world.cases[letter] = session.scalar(
                 select(FeedbackCase.id).join(Response).join(Unit, Unit.id == Response.unit_id)

@@ -10,7 +10,16 @@ from sqlalchemy import select
 
 from survey.db.accounts import User
 from survey.db.cases import FeedbackCase
-from survey.services import accounts, api_keys, cases, fieldwork, kiosks, questionnaires
+from survey.db.targets import PublishedResult, Target
+from survey.services import (
+    accounts,
+    api_keys,
+    cases,
+    credentials,
+    fieldwork,
+    kiosks,
+    questionnaires,
+)
 from survey.services.exports import ExportRequest
 from survey.services.exports_files import write_export
 from survey.services.reporting import publication, targets
@@ -87,8 +96,38 @@ def _export(session, world, tmp_path):
     return ("export.responses", "questionnaire", world.units["C01"], CLI)
 
 
-ACTIONS = [_publish, _kiosk_create, _user_create, _user_role, _user_deactivate, _user_password,
-           _api_key_create, _enrolment_code, _target, _publication]
+def _user_activate(session, world):
+    session.get(User, world.users["manager2"]).active = False
+    session.flush()
+    accounts.set_active(session, world.users["manager2"], True, by=_by(session, world, "admin"))
+    return ("user.activate", "user", world.units["C02"], "admin")
+
+
+def _api_key_revoke(session, world):
+    key = credentials.issue(session, "api_client", "Một cửa", world.units["C02"]).credential
+    api_keys.revoke(session, key.id, by=_by(session, world, "manager2"))
+    return ("api_key.revoke", "api_key", world.units["C02"], "manager2")
+
+
+def _target_delete(session, world):
+    target = Target(index_code="kiosk", unit_id=world.units["C02"], period="2026", kind="value",
+                    operator=">=", threshold=85.0)
+    session.add(target)
+    session.flush()
+    targets.delete_target(session, target.id)
+    return ("target.delete", "target", world.units["C02"], CLI)
+
+
+def _unpublication(session, world):
+    session.add(PublishedResult(index_code="kiosk", unit_id=world.units["C02"], period="2026-Q1"))
+    session.flush()
+    publication.unpublish(session, "kiosk", world.units["C02"], "2026-Q1")
+    return ("publication.unpublish", "publication", world.units["C02"], CLI)
+
+
+ACTIONS = [_publish, _kiosk_create, _user_create, _user_role, _user_deactivate, _user_activate,
+           _user_password, _api_key_create, _api_key_revoke, _enrolment_code, _target, _target_delete,
+           _publication, _unpublication]
 
 
 @pytest.mark.parametrize("act", ACTIONS, ids=lambda f: f.__name__.strip("_"))

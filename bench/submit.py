@@ -3,7 +3,7 @@
 Run by hand (not a test)::
 
     .venv/bin/python bench/submit.py [--count 3000] [--seconds 60] [--clients 4] [--engines sqlite,postgresql]
-                                     [--postgres-url URL]
+                                     [--postgres-url URL] [--cases]
 
 For each engine the script prepares a fresh database (migrated, bundled questionnaires published, one
 commune with 50 kiosk counters and their device tokens), starts the application in a separate process
@@ -11,6 +11,8 @@ under werkzeug's threaded server on 127.0.0.1, and sends kiosk ratings from ``--
 keep-alive connections until ``--count`` responses are stored or ``--seconds`` have passed (after 50
 unmeasured warm-up requests). Every rating has its own uuid; each device's ratings are ten minutes apart
 in submitted time, so no integrity rule flags them and every request does the full work of a new rating.
+With ``--cases`` every rating of 3 or less also carries a comment, so three ratings in five open a
+feedback case (the worst case; in real data cases are rare).
 
 Without ``--postgres-url`` a throwaway PostgreSQL 15 cluster is started on a free loopback port with the
 server's default durability settings (fsync and synchronous_commit on). On the same server pgbench then
@@ -131,8 +133,9 @@ def serve(url: str, port: int) -> None:
 class Load:
     """Kiosk ratings to send: device ``i`` sends its k-th rating ten minutes after its (k-1)-th."""
 
-    def __init__(self, tokens: list[str]) -> None:
+    def __init__(self, tokens: list[str], cases: bool = False) -> None:
         self.tokens = tokens
+        self.cases = cases
         self.sent = 0
         self.lock = threading.Lock()
         self.start = dt.datetime.now(dt.UTC) - dt.timedelta(days=200)
@@ -148,6 +151,8 @@ class Load:
         answers = {"overall_rating": face}
         if face <= 3:
             answers["problem_elements"] = ["staff"]
+            if self.cases:
+                answers["comment"] = "Phải chờ lâu"
         body = {
             "uuid": str(uuid.uuid4()), "questionnaire": {"code": "kiosk", "version": "2026.1"},
             "channel": "kiosk", "unit": f"B01-Q{device + 1}",
@@ -180,9 +185,9 @@ def _client(port: int, load: Load, stop_at: float, budget: list[int], latencies:
     connection.close()
 
 
-def run_load(port: int, tokens: list[str], count: int, seconds: float, clients: int) -> dict:
+def run_load(port: int, tokens: list[str], count: int, seconds: float, clients: int, cases: bool) -> dict:
     """Warm up, then send ``count`` ratings (at most ``seconds``); return rate and latency percentiles."""
-    load = Load(tokens)
+    load = Load(tokens, cases)
     warm: list[float] = []
     _client(port, load, time.perf_counter() + 60, [WARM_UP], warm, [])
     budget, latencies, failures = [count], [], []
@@ -226,7 +231,7 @@ def bench_engine(url: str, args, workdir: Path) -> dict:
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         _wait_until_up(port, server)
-        return run_load(port, tokens, args.count, args.seconds, args.clients)
+        return run_load(port, tokens, args.count, args.seconds, args.clients, args.cases)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -276,6 +281,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=4, help="concurrent client connections")
     parser.add_argument("--engines", default="sqlite,postgresql")
     parser.add_argument("--postgres-url", help="an empty PostgreSQL database to use instead of a new cluster")
+    parser.add_argument("--cases", action="store_true", help="low ratings carry a comment (open cases)")
     args = parser.parse_args()
     machine = _machine()
     rows = []

@@ -1,8 +1,9 @@
 """Feedback cases (PAKN): open them from low ratings, and move them through their statuses.
 
 A response whose lowest rating is 3 or less and that carries a comment or a call-back request becomes
-one case for its unit (``open_for_response`` from the submission flow, or ``sync`` run periodically by
-``hailong cases sync``; both are idempotent). Statuses go new -> acknowledged -> answered -> closed,
+one case for its unit. The submission service opens it in the response's own transaction
+(``cases_rules.new_case``); ``sync`` (``hailong cases sync``) backfills responses stored before that,
+and ``open_for_response`` opens one response's case; both are idempotent. Statuses go new -> acknowledged -> answered -> closed,
 each step stamped with the time and the staff member. Deadlines count working days from the day the
 response reached the server (1 to acknowledge and 6 to answer by default, configurable).
 """
@@ -11,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,10 +21,9 @@ from survey.db.base import utcnow
 from survey.db.cases import FeedbackCase
 from survey.db.questionnaires import QuestionnaireVersion
 from survey.db.responses import Answer, PiiAnswer, Response
-from survey.domain.periods import local_date
-from survey.domain.workdays import WorkCalendar, bundled_calendar, parse_calendar
+from survey.domain.workdays import bundled_calendar, parse_calendar
 from survey.services import audit, questionnaires, units
-from survey.services.cases_rules import CASE_RATING_MAX, CaseRule, case_content, rule_for
+from survey.services.cases_rules import CASE_RATING_MAX, CasePolicy, CaseRule, new_case, rule_for
 from survey.services.errors import ServiceError
 
 ACT_ROLES = ("admin", "unit_manager")
@@ -35,15 +34,6 @@ SYNC_BATCH = 500
 
 class CaseError(ServiceError):
     """A case action that cannot be done: a stable code and messages in Vietnamese and English."""
-
-
-@dataclass(frozen=True)
-class CasePolicy:
-    """The working-day calendar and the deadlines, in working days."""
-
-    calendar: WorkCalendar = field(default_factory=bundled_calendar)
-    acknowledge_days: int = 1
-    answer_days: int = 6
 
 
 def policy_from_settings(settings: Mapping) -> CasePolicy:
@@ -105,18 +95,11 @@ def _open(session: Session, response: Response, rule: CaseRule, policy: CasePoli
             Answer.response_id == response.id,
             Answer.item_code.in_(rule.ratings + rule.comments + rule.callbacks))):
         values[answer.item_code] = answer.value_int if answer.value_int is not None else answer.value_text
-    content = case_content(rule, values)
-    if content is None:
+    row = new_case(rule, policy, values, {"unit_id": response.unit_id, "service_id": response.service_id,
+                                          "received_at": response.received_at})
+    if row is None:
         return None
-    opened_on = local_date(response.received_at)
-    case = FeedbackCase(
-        response_id=response.id, unit_id=response.unit_id, service_id=response.service_id,
-        rating_item=content.rating_item, rating=content.rating, comment=content.comment,
-        callback_requested=content.callback_requested, status="new",
-        opened_at=response.received_at, opened_on=opened_on,
-        acknowledge_due=policy.calendar.add_working_days(opened_on, policy.acknowledge_days),
-        answer_due=policy.calendar.add_working_days(opened_on, policy.answer_days),
-    )
+    case = FeedbackCase(response_id=response.id, **row)
     session.add(case)
     session.flush()
     return case

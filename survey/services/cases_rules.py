@@ -1,14 +1,34 @@
-"""Which items of a questionnaire version make a response a feedback case, and the case's content."""
+"""Which items of a questionnaire version make a response a feedback case, its content and deadlines."""
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from survey.domain.model import Questionnaire
+from survey.domain.periods import local_date
+from survey.domain.workdays import WorkCalendar, bundled_calendar
 
 # A rating of 3 or less on the five-point scale (neutral or worse) with a comment or a call-back request.
 CASE_RATING_MAX = 3
+
+
+@dataclass(frozen=True)
+class CasePolicy:
+    """The working-day calendar and the deadlines, in working days."""
+
+    calendar: WorkCalendar = field(default_factory=bundled_calendar)
+    acknowledge_days: int = 1
+    answer_days: int = 6
+
+
+@functools.cache
+def default_policy() -> CasePolicy:
+    """Return the policy of the bundled holiday file with the default deadlines (read once)."""
+    return CasePolicy()
 
 
 @dataclass(frozen=True)
@@ -66,3 +86,25 @@ def case_content(rule: CaseRule, values: Mapping[str, object]) -> CaseContent | 
     if rating > CASE_RATING_MAX or not (comment or callback):
         return None
     return CaseContent(item, rating, comment, callback)
+
+
+def new_case(rule: CaseRule, policy: CasePolicy, values: Mapping[str, object], response: Mapping[str, Any],
+             ) -> dict[str, Any] | None:
+    """Return the ``feedback_cases`` row (without ``response_id``) that a response opens, or None.
+
+    ``response`` gives the stored response's ``unit_id``, ``service_id`` and ``received_at``: the
+    deadlines count from the local day the response reached the server.
+    """
+    content = case_content(rule, values) if rule.can_open_cases else None
+    if content is None:
+        return None
+    received_at: dt.datetime = response["received_at"]
+    opened_on = local_date(received_at)
+    return {
+        "unit_id": response["unit_id"], "service_id": response["service_id"],
+        "rating_item": content.rating_item, "rating": content.rating, "comment": content.comment,
+        "callback_requested": content.callback_requested, "status": "new",
+        "opened_at": received_at, "opened_on": opened_on,
+        "acknowledge_due": policy.calendar.add_working_days(opened_on, policy.acknowledge_days),
+        "answer_due": policy.calendar.add_working_days(opened_on, policy.answer_days),
+    }

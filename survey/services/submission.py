@@ -3,7 +3,8 @@
 ``submit`` runs the five steps in order: (1) parse the payload, (2) look up its uuid (a replay gets
 its original receipt before any credential check), (3) authenticate the channel and check its unit
 scope, (4) validate every answer against the frozen version, (5) store the response, its answers,
-personal data apart and integrity flags. It commits nothing: the caller's transaction does, so a
+personal data apart, integrity flags and the feedback case a low rating with a comment or a call-back
+request opens. It commits nothing: the caller's transaction does, so a
 response is stored whole or not at all. ``submit_one`` and ``submit_batch`` own their transactions.
 """
 
@@ -20,9 +21,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from survey.db.base import utcnow
+from survey.db.cases import FeedbackCase
 from survey.domain.answers import AnswersInvalid, CheckedAnswers, check_answers
 from survey.domain.periods import local_date
 from survey.services import submission_store
+from survey.services.cases_rules import CasePolicy, default_policy, new_case
 from survey.services.submission_cache import SubmitCache, UnitLink
 from survey.services.submission_channels import (
     Caller,
@@ -40,6 +43,7 @@ __all__ = [
     "BATCH_MAX",
     "CLOCK_SKEW",
     "Caller",
+    "CasePolicy",
     "IntegrityRules",
     "Receipt",
     "SubmissionError",
@@ -51,6 +55,7 @@ __all__ = [
 ]
 
 BATCH_MAX = 500
+_INSERT_CASE = FeedbackCase.__table__.insert()
 CLOCK_SKEW = dt.timedelta(minutes=5)
 
 
@@ -75,12 +80,13 @@ class Receipt:
 
 def submit(
     session: Session, payload: Any, caller: Caller, *, now: dt.datetime | None = None,
-    rules: IntegrityRules | None = None, cache: SubmitCache | None = None,
+    rules: IntegrityRules | None = None, cache: SubmitCache | None = None, cases: CasePolicy | None = None,
 ) -> Receipt:
     """Validate and store one response in the session's transaction, or raise SubmissionError.
 
     ``cache`` keeps unit chains, device credentials, versions and services across a run of
-    submissions in one transaction (it forgets them in the next one).
+    submissions in one transaction (it forgets them in the next one). ``cases`` gives the deadlines of
+    the feedback case the response may open (default: the bundled holidays, 1 and 6 working days).
     """
     now = now or utcnow()
     submission = parse(payload)
@@ -116,12 +122,13 @@ def submit(
         "local_date": local_date(submission.submitted_at), "raw_json": _raw_json(submission, public_answers),
     }
     flags = _flags(connection, submission, auth, chain, public_answers, rules or IntegrityRules())
-    return _store(connection, submission, response, checked, auth, flags)
+    case = new_case(version.cases, cases or default_policy(), checked.values, response)
+    return _store(connection, submission, response, checked, auth, flags, case)
 
 
 def submit_one(
     session_factory: Callable[[], Session], payload: Any, caller: Caller, *,
-    now: dt.datetime | None = None, rules: IntegrityRules | None = None,
+    now: dt.datetime | None = None, rules: IntegrityRules | None = None, cases: CasePolicy | None = None,
 ) -> Receipt:
     """Submit one response in its own transaction and commit it.
 
@@ -129,14 +136,14 @@ def submit_one(
     submitted once more, which then finds the winner: the loser gets the winner's receipt.
     """
     try:
-        return _submit_and_commit(session_factory, payload, caller, now, rules)
+        return _submit_and_commit(session_factory, payload, caller, now, rules, cases)
     except IntegrityError:
-        return _submit_and_commit(session_factory, payload, caller, now, rules)
+        return _submit_and_commit(session_factory, payload, caller, now, rules, cases)
 
 
 def submit_batch(
     session_factory: Callable[[], Session], payloads: list, caller: Caller, *,
-    now: dt.datetime | None = None, rules: IntegrityRules | None = None,
+    now: dt.datetime | None = None, rules: IntegrityRules | None = None, cases: CasePolicy | None = None,
 ) -> list[Receipt | SubmissionError]:
     """Submit up to BATCH_MAX responses, each in its own transaction; return a result per response."""
     if not isinstance(payloads, list) or not payloads:
@@ -149,7 +156,7 @@ def submit_batch(
     results: list[Receipt | SubmissionError] = []
     for payload in payloads:
         try:
-            results.append(submit_one(session_factory, payload, caller, now=now, rules=rules))
+            results.append(submit_one(session_factory, payload, caller, now=now, rules=rules, cases=cases))
         except SubmissionError as refused:
             results.append(refused)
     return results
@@ -157,11 +164,11 @@ def submit_batch(
 
 def _submit_and_commit(
     session_factory: Callable[[], Session], payload: Any, caller: Caller, now: dt.datetime | None,
-    rules: IntegrityRules | None,
+    rules: IntegrityRules | None, cases: CasePolicy | None,
 ) -> Receipt:
     """Submit in a new session and commit; closing the session rolls back anything not committed."""
     with session_factory() as session:
-        receipt = submit(session, payload, caller, now=now, rules=rules)
+        receipt = submit(session, payload, caller, now=now, rules=rules, cases=cases)
         session.commit()
         return receipt
 
@@ -213,9 +220,9 @@ def _flags(
 
 def _store(
     connection: Connection, submission: Submission, response: dict[str, Any], checked: CheckedAnswers,
-    auth: ChannelAuth, flags: list[Flag],
+    auth: ChannelAuth, flags: list[Flag], case: dict[str, Any] | None,
 ) -> Receipt:
-    """Insert the response with its answers and flags; a lost uuid race returns the winner's receipt."""
+    """Insert the response with its answers, flags and case; a lost uuid race returns the winner's receipt."""
     counted = not any(flag.uncounted for flag in flags)
     status = "flagged" if flags else "accepted"
     response_id = submission_store.insert_response(connection, {**response, "counted": counted, "status": status})
@@ -238,6 +245,9 @@ def _store(
     submission_store.insert_details(
         connection, response_id, checked.rows, checked.pii, ((flag.name, flag.detail) for flag in flags),
     )
+    if case is not None:
+        # A new response has no case yet: a retry of its uuid was answered by _replay above.
+        connection.execute(_INSERT_CASE, {**case, "response_id": response_id})
     return Receipt(
         submission.uuid, status, 201, tuple(sorted(f.name for f in flags)), counted, response["received_at"],
     )

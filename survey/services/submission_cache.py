@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from survey.db.accounts import Credential
 from survey.db.organisation import Service, Unit
 from survey.domain.model import Questionnaire
+from survey.services.cases_rules import CaseRule, rule_for
 from survey.services.credentials import token_hash
 from survey.services.submission_errors import SubmissionError
 from survey.services.submission_versions import published_row, questionnaire_of
@@ -58,10 +59,11 @@ class DeviceCredential:
 
 @dataclass(frozen=True)
 class PublishedVersion:
-    """A published questionnaire version: its row id and its built Questionnaire."""
+    """A published questionnaire version: its row id, its built Questionnaire and its case rule."""
 
     id: int
     questionnaire: Questionnaire
+    cases: CaseRule
 
 
 class SubmitCache:
@@ -140,7 +142,8 @@ class SubmitCache:
         found = self._versions.get(key)
         if found is None:
             row = published_row(session, code, version, digest)
-            found = self._versions[key] = PublishedVersion(row.id, questionnaire_of(session, row))
+            questionnaire = questionnaire_of(session, row)
+            found = self._versions[key] = PublishedVersion(row.id, questionnaire, rule_for(questionnaire))
         return found
 
     def service_id(self, session: Session, code: str | None) -> int | None:

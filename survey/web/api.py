@@ -13,8 +13,10 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from flask_wtf.csrf import ValidationError, validate_csrf
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from survey.services.cases import policy_from_settings
 from survey.services.submission import (
     Caller,
+    CasePolicy,
     IntegrityRules,
     Receipt,
     SubmissionError,
@@ -28,6 +30,7 @@ from survey.web import database
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 DEFAULT_MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+CASE_POLICY = "hailong.case_policy"
 
 
 class _DuplicateKey(ValueError):
@@ -42,14 +45,23 @@ def post_responses():
     _end_request_transaction()
     factory = current_app.extensions[database.EXTENSION][1]
     rules = IntegrityRules.from_config(current_app.config)
+    cases = _case_policy()
     if isinstance(body, dict) and set(body) == {"responses"}:
-        results = submit_batch(factory, body["responses"], caller, rules=rules)
+        results = submit_batch(factory, body["responses"], caller, rules=rules, cases=cases)
         return jsonify({"results": [
             _batch_result(index, payload, result)
             for index, (payload, result) in enumerate(zip(body["responses"], results))
         ]})
-    receipt = submit_one(factory, body, caller, rules=rules)
+    receipt = submit_one(factory, body, caller, rules=rules, cases=cases)
     return jsonify(receipt.to_dict()), receipt.http_status
+
+
+def _case_policy() -> CasePolicy:
+    """Return the deadlines of the feedback cases submissions open, read from the configuration once."""
+    policy = current_app.extensions.get(CASE_POLICY)
+    if policy is None:
+        policy = current_app.extensions[CASE_POLICY] = policy_from_settings(current_app.config)
+    return policy
 
 
 @bp.get("/questionnaires/<code>/<version>")

@@ -30,15 +30,15 @@ class CaseWorld:
     users: dict[str, int]
     tokens: dict[str, str]
 
-    def rate(self, unit: str, answers: dict, received: dt.datetime) -> str:
-        """Submit one kiosk rating received at ``received``; return its uuid."""
+    def rate(self, unit: str, answers: dict, received: dt.datetime, policy=None) -> str:
+        """Submit one kiosk rating received at ``received`` (cases with ``policy``); return its uuid."""
         key = str(uuid.uuid4())
         payload = {"uuid": key, "questionnaire": {"code": "kiosk", "version": "2026.1"},
                    "channel": "kiosk", "unit": unit, "submitted_at": received.isoformat(),
                    "answers": answers}
         commune = "C01" if unit in ("C01", "S01") else "C02"
         with session_scope(self.app) as session:
-            submit(session, payload, Caller(token=self.tokens[commune]), now=received)
+            submit(session, payload, Caller(token=self.tokens[commune]), now=received, cases=policy)
         return key
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 from case_world import ICT, PHONE
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from survey.db.accounts import User
 from survey.db.cases import FeedbackCase
@@ -42,10 +42,8 @@ def _ratings(world):
     }
 
 
-def test_sync_opens_exactly_the_qualifying_cases_once(app, case_world):
+def test_submission_opens_exactly_the_qualifying_cases_once(app, case_world):
     keys = _ratings(case_world)
-    with session_scope(app) as session:
-        assert cases.sync(session, POLICY) == 3
     with session_scope(app) as session:
         assert cases.sync(session, POLICY) == 0
         assert session.scalar(select(func.count(FeedbackCase.id))) == 3
@@ -62,7 +60,18 @@ def test_sync_opens_exactly_the_qualifying_cases_once(app, case_world):
         assert session.scalar(select(func.count(FeedbackCase.id))) == 3
 
 
-def test_open_for_response_is_what_the_submission_flow_calls(app, case_world):
+def test_sync_backfills_responses_stored_without_their_case(app, case_world):
+    keys = _ratings(case_world)
+    with session_scope(app) as session:
+        session.execute(delete(FeedbackCase))  # as data stored before cases opened at submission
+    with session_scope(app) as session:
+        assert cases.sync(session, POLICY) == 3
+    with session_scope(app) as session:
+        assert cases.sync(session, POLICY) == 0
+        assert {name for name, key in keys.items() if _case_of(session, key)} == {"comment", "callback", "other"}
+
+
+def test_open_for_response_returns_the_case_the_submission_opened(app, case_world):
     key = case_world.rate("S01", {"overall_rating": 2, "comment": "Thiếu hướng dẫn"}, FRIDAY)
     with session_scope(app) as session:
         response_id = session.scalar(select(Response.id).where(Response.uuid == key))
@@ -87,9 +96,8 @@ def test_configured_deadlines_and_holidays(app, case_world, tmp_path):
     holidays.write_text("years:\n  2026:\n    holidays: [2026-02-16]\n", encoding="utf-8")
     policy = cases.policy_from_settings({"HOLIDAYS_FILE": str(holidays), "CASE_ACKNOWLEDGE_DAYS": "2",
                                          "CASE_ANSWER_DAYS": 10})
-    key = case_world.rate("S01", {"overall_rating": 2, "comment": "x"}, FRIDAY)
+    key = case_world.rate("S01", {"overall_rating": 2, "comment": "x"}, FRIDAY, policy)
     with session_scope(app) as session:
-        cases.sync(session, policy)
         case = _case_of(session, key)
         assert case.acknowledge_due == dt.date(2026, 2, 18)   # 17, 18 (16 is the only holiday)
         assert case.answer_due == dt.date(2026, 3, 2)         # 17-20, 23-27, 2 March

@@ -12,7 +12,6 @@ import datetime as dt
 from importlib.resources import files
 
 import pytest
-
 import yaml
 
 from survey.domain.workdays import CalendarError, WorkCalendar, bundled_calendar, parse_calendar

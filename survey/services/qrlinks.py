@@ -279,7 +279,7 @@ def _issue(keyring: Keyring, claims: LinkClaims) -> IssuedLink:
 
 def _unit(session: Session, code: str, scope_unit_id: int | None) -> Unit:
     """Return the unit with ``code`` if it lies within the caller's scope."""
-    unit = units.by_code(session, code) if isinstance(code, str) else None
+    unit = units.by_code(session, code) if _plain_code(code) else None
     if unit is None or not units.is_within(session, unit.id, scope_unit_id):
         raise LinkError("unit", "Không có đơn vị này trong phạm vi được phép.", "No such unit within your scope.")
     return unit
@@ -289,10 +289,21 @@ def _service_id(session: Session, code: str | None) -> int | None:
     """Return the id of an active service, None without a code."""
     if code is None or code == "":
         return None
-    service_id = session.scalar(select(Service.id).where(Service.code == code, Service.active.is_(True)))
+    service_id = (
+        session.scalar(select(Service.id).where(Service.code == code, Service.active.is_(True)))
+        if _plain_code(code) else None
+    )
     if service_id is None:
         raise LinkError("service", "Không có thủ tục với mã này.", "No service has this code.")
     return service_id
+
+
+def _plain_code(code: Any) -> bool:
+    """Whether a unit or service code from a request can be looked up: text without control characters.
+
+    PostgreSQL refuses NUL in a query parameter, and neither engine binds a JSON list or object.
+    """
+    return isinstance(code, str) and len(code) <= 64 and not any(ord(char) < 32 for char in code)
 
 
 def _reference(reference: Any) -> str:

@@ -27,6 +27,9 @@ def published_row(
     session: Session, code: str | None, version: str | None, digest: str | None
 ) -> QuestionnaireVersion:
     """Return the stored version named by code and version, or by content hash; refuse others (422)."""
+    if any("\x00" in text for text in (code, version, digest) if isinstance(text, str)):
+        # No stored code holds a NUL, and PostgreSQL refuses one in a query parameter.
+        raise SubmissionError("unknown_questionnaire", field="questionnaire")
     query = select(QuestionnaireVersion)
     if digest is not None:
         query = query.where(

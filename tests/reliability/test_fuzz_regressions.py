@@ -54,3 +54,35 @@ def test_a_device_with_a_reset_clock_is_stored(fuzzed):
     assert send(app, world, payload).status_code == 201
     assert_accounted(app, before, [payload["uuid"]])
     assert_round_trip(app, world, payload)
+
+
+@pytest.mark.parametrize(("body", "code"), [
+    ({"unit": "K01\x00", "transaction_ref": "T-1"}, "unknown_unit"),  # NUL: PostgreSQL refused the query, a 500
+    ({"unit": "K01", "transaction_ref": "T-1", "service": ["1.000894"]}, "unknown_service"),  # a list: unbindable
+    ({"unit": "K01", "transaction_ref": "T-1", "service": "1.0\x00"}, "unknown_service"),
+    ({"unit": {"code": "K01"}, "transaction_ref": "T-1"}, "unknown_unit"),
+])
+def test_link_api_refuses_codes_that_cannot_be_looked_up(fuzzed, body, code):
+    _, app, world = fuzzed
+    response = app.test_client().post("/api/v1/qr-links", json=body,
+                                      headers={"Authorization": f"Bearer {world.tokens['api_client']}"})
+    assert response.status_code == 422, response.get_data(as_text=True)
+    assert response.get_json()["error"]["code"] == code
+
+
+@pytest.mark.parametrize("questionnaire", [{"code": "kiosk\x00", "version": "2026.1"},
+                                           {"code": "kiosk", "version": "2026.1\x00"}])
+def test_submission_names_a_questionnaire_with_a_nul(fuzzed, questionnaire):
+    _, app, world = fuzzed
+    before = row_counts(app)
+    response = send(app, world, kiosk_payload(questionnaire=questionnaire))
+    assert 400 <= response.status_code < 500, response.get_data(as_text=True)
+    assert_accounted(app, before, [])
+
+
+@pytest.mark.parametrize("path", ["/api/v1/questionnaires/kiosk%00/2026.1", "/api/v1/questionnaires/kiosk/2026.1%00",
+                                  "/api/v1/questionnaires/by-hash/%00"])
+def test_document_routes_with_a_nul_are_not_found(fuzzed, path):
+    _, app, _ = fuzzed
+    response = app.test_client().get(path)
+    assert response.status_code == 404 and response.get_json()["error"]["code"] == "unknown_questionnaire"

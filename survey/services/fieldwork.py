@@ -3,7 +3,8 @@
 An enrolment code is 8 characters from the kiosk pairing alphabet (no look-alikes), shown once, stored
 as its sha256 and valid for ENROLMENT_MINUTES; exchanging it creates the enumerator_device credential
 (a bearer token that keeps working offline for days, until revoked) and spends the code. Enrolling a
-new tablet for the same device revokes the old token. Every function commits nothing.
+new tablet for the same device revokes the old token; a supervisor can revoke a tablet. Every function
+commits nothing.
 """
 
 from __future__ import annotations
@@ -129,15 +130,59 @@ def enrol(session: Session, code: str, *, now: dt.datetime | None = None) -> tup
     return device, issued.token
 
 
-def authenticate(session: Session, token: str | None) -> tuple[Credential, User]:
-    """Return the live enumerator_device credential of a bearer token and its enumerator, or raise."""
+def unauthorized() -> FieldworkError:
+    """Return the refusal of a tablet that is not enrolled or was revoked."""
+    return FieldworkError("unauthorized", "thiết bị chưa được đăng ký hoặc đã bị thu hồi",
+                          "the tablet is not enrolled or was revoked", 401)
+
+
+def authenticate(session: Session, token: str | None, *, revoked_ok: bool = False) -> tuple[Credential, User]:
+    """Return the enumerator_device credential of a bearer token and its enumerator, or raise.
+
+    A revoked credential is refused unless ``revoked_ok`` (the caller then limits what it may do).
+    """
     credential = credentials.find(session, token or "", (KIND,))
-    if credential is None or credential.revoked_at is not None or credential.user_id is None:
-        raise FieldworkError("unauthorized", "thiết bị chưa được đăng ký hoặc đã bị thu hồi",
-                             "the tablet is not enrolled or was revoked", 401)
+    revoked = credential is not None and credential.revoked_at is not None and not revoked_ok
+    if credential is None or revoked or credential.user_id is None:
+        raise unauthorized()
     user = session.get(User, credential.user_id)
     if not user.active:
         raise FieldworkError("inactive", "tài khoản điều tra viên đã bị khoá",
                              "the enumerator's account is disabled", 403)
     credentials.touch(credential)
     return credential, user
+
+
+@dataclass(frozen=True)
+class Tablet:
+    """An enrolled tablet, its enumerator and its token's state."""
+
+    device: EnumeratorDevice
+    username: str
+    revoked_at: dt.datetime | None
+    last_used_at: dt.datetime | None
+
+
+def tablets(session: Session, scope_unit_id: int | None = None) -> list[Tablet]:
+    """Return the enrolled tablets of the enumerators within the scope, by enumerator and name."""
+    rows = session.execute(
+        select(EnumeratorDevice, User, Credential)
+        .join(User, EnumeratorDevice.user_id == User.id)
+        .join(Credential, EnumeratorDevice.credential_id == Credential.id)
+        .order_by(User.username, EnumeratorDevice.id)).all()
+    return [Tablet(device, user.username, credential.revoked_at, credential.last_used_at)
+            for device, user, credential in rows
+            if user.unit_id is not None and is_within(session, user.unit_id, scope_unit_id)]
+
+
+def revoke_tablet(session: Session, device_id: int, *, by: User | None = None) -> EnumeratorDevice:
+    """Revoke an enrolled tablet's token: no new download, interviews made before still accepted."""
+    device = session.get(EnumeratorDevice, device_id)
+    user = session.get(User, device.user_id) if device is not None else None
+    if device is None or device.credential_id is None or user.unit_id is None or \
+            not is_within(session, user.unit_id, by.unit_id if by else None):
+        raise FieldworkError("unknown_tablet", "không có máy tính bảng này trong phạm vi của bạn",
+                             "no such tablet in your scope", 404)
+    credentials.revoke(session, device.credential_id)
+    session.flush()
+    return device

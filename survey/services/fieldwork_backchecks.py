@@ -22,6 +22,7 @@ from survey.db.fieldwork import RespondentDraw, SampleSelection
 from survey.db.interviews import Backcheck, FieldAssignment, SendBack
 from survey.db.responses import Response
 from survey.services.fieldwork import FieldworkError, enumerator
+from survey.services.fieldwork_scope import selection_visible, visible_selections, within
 from survey.services.sampling import get_survey
 
 DEFAULT_SHARE = 0.10
@@ -46,8 +47,11 @@ def draw_backchecks(session: Session, survey_code: str, checker: str, *, share: 
         .where(SampleSelection.survey_id == survey.id, RespondentDraw.status == "completed",
                RespondentDraw.id.not_in(drawn), FieldAssignment.enumerator_id != checker_user.id)
         .order_by(RespondentDraw.id)).all()
+    visible = visible_selections(session, survey, by.unit_id if by else None)
     by_enumerator: dict[int, list[RespondentDraw]] = {}
     for draw, enumerator_id in rows:
+        if not within(visible, draw.selection_id):
+            continue
         by_enumerator.setdefault(enumerator_id, []).append(draw)
     checks = []
     for enumerator_id, draws in sorted(by_enumerator.items()):
@@ -114,13 +118,18 @@ class BackcheckResult:
     mismatches: tuple[str, ...] | None
 
 
-def backcheck_results(session: Session, survey_code: str) -> list[BackcheckResult]:
-    """Return every back-check of a survey with its mismatches."""
+def backcheck_results(session: Session, survey_code: str, scope_unit_id: int | None = None) -> list[BackcheckResult]:
+    """Return every back-check of a survey's villages within the scope, with its mismatches."""
     survey = get_survey(session, survey_code)
+    visible = visible_selections(session, survey, scope_unit_id)
     results = []
-    for check, username in session.execute(
-            select(Backcheck, User.username).outerjoin(User, Backcheck.enumerator_id == User.id)
+    for check, username, selection_id in session.execute(
+            select(Backcheck, User.username, RespondentDraw.selection_id)
+            .join(RespondentDraw, Backcheck.draw_id == RespondentDraw.id)
+            .outerjoin(User, Backcheck.enumerator_id == User.id)
             .where(Backcheck.survey_id == survey.id).order_by(Backcheck.id)).all():
+        if not within(visible, selection_id):
+            continue
         mismatches = None
         if check.backcheck_uuid is not None:
             original, response = _answers(session, check.response_uuid)
@@ -148,7 +157,7 @@ def mismatch_report(results: list[BackcheckResult]) -> list[dict]:
 def send_back(session: Session, response_uuid: str, comment: str, *, by: User | None = None) -> SendBack:
     """Send a completed interview back to its enumerator with a comment; nothing is changed yet."""
     draw = session.scalars(select(RespondentDraw).where(RespondentDraw.response_uuid == response_uuid)).first()
-    if draw is None:
+    if draw is None or not selection_visible(session, draw.selection_id, by.unit_id if by else None):
         raise FieldworkError("unknown_interview", "không có phỏng vấn hoàn thành với mã này",
                              "no completed interview has this uuid", 404)
     if not (comment or "").strip():

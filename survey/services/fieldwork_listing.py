@@ -29,7 +29,7 @@ from survey.db.fieldwork import (
 from survey.db.interviews import FieldAssignment, VillageListing
 from survey.services import sampling
 from survey.services.fieldwork import FieldworkError
-from survey.services.fieldwork_scope import visible_selections, within
+from survey.services.fieldwork_scope import selection_visible, visible_selections, within
 
 MAX_HOUSEHOLDS = 5000
 NAME_MAX, ADDRESS_MAX = 200, 500
@@ -63,7 +63,7 @@ def request_listing(session: Session, survey_code: str, village_code: str, *,
     """Mark a selected village "to be listed" on the tablet of its enumerator."""
     survey = sampling.get_survey(session, survey_code)
     selection = sampling.last_stage_selection(session, survey, village_code)
-    if by is not None and not within(visible_selections(session, survey, by.unit_id), selection.id):
+    if not selection_visible(session, selection.id, by.unit_id if by else None):
         raise FieldworkError("forbidden", "địa bàn này nằm ngoài phạm vi của bạn",
                              "this village is outside your scope", 403)
     if _count(session, RespondentDraw, selection.id):

@@ -16,7 +16,7 @@ from survey.db.accounts import Credential, User
 from survey.db.fieldwork import DRAW_STATUSES, RespondentDraw
 from survey.db.interviews import Backcheck, DrawOutcome, FieldAssignment, SendBack
 from survey.db.responses import Response
-from survey.services.fieldwork import FieldworkError
+from survey.services.fieldwork import FieldworkError, unauthorized
 from survey.services.sampling import record_outcome
 
 REASON_MAX = 500
@@ -47,11 +47,16 @@ def _assigned_draw(session: Session, user: User, draw_id: Any) -> RespondentDraw
 
 
 def report_visit(session: Session, credential: Credential, user: User, report: dict[str, Any]) -> DrawOutcome:
-    """Record a visit outcome and set the draw's status (a completed visit names its response)."""
+    """Record a visit outcome and set the draw's status (a completed visit names its response).
+
+    A revoked tablet may still link the interviews it made before it was revoked, so none is lost.
+    """
     draw = _assigned_draw(session, user, report.get("draw_id"))
     client_uuid, status = str(report.get("client_uuid") or ""), report.get("status")
     if not client_uuid or len(client_uuid) > 36 or status not in DRAW_STATUSES or status == "pending":
         raise FieldworkError("invalid_outcome", "báo cáo kết quả không hợp lệ", "invalid outcome report")
+    if credential.revoked_at is not None and not _made_before_revocation(session, credential, report):
+        raise unauthorized()
     known = session.scalars(select(DrawOutcome).where(DrawOutcome.draw_id == draw.id,
                                                       DrawOutcome.client_uuid == client_uuid)).first()
     if known is not None:
@@ -63,6 +68,14 @@ def report_visit(session: Session, credential: Credential, user: User, report: d
     session.add(outcome)
     record_outcome(session, draw.id, status, uuid)
     return outcome
+
+
+def _made_before_revocation(session: Session, credential: Credential, report: dict[str, Any]) -> bool:
+    """Whether a report is a completed visit whose response the tablet made before it was revoked."""
+    response = session.scalars(select(Response).where(Response.uuid == str(report.get("response_uuid") or ""),
+                                                      Response.credential_id == credential.id)).first()
+    return report.get("status") == "completed" and response is not None and \
+        response.submitted_at < credential.revoked_at
 
 
 def report_backcheck(session: Session, user: User, backcheck_id: Any, response_uuid: str) -> Backcheck:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from survey.db.accounts import User
 from survey.db.fieldwork import FrameUnitRow, RespondentDraw, SampleSelection
 from survey.db.interviews import FieldAssignment
+from survey.services.fieldwork_scope import visible_selections, within
 from survey.services.sampling import design_of, get_survey
 
 
@@ -66,10 +67,12 @@ class Progress:
                 "response_rate": self.response_rate, "returned_share": self.returned_share}
 
 
-def progress(session: Session, survey_code: str) -> tuple[list[Progress], list[Progress], Progress]:
-    """Return the progress of every village with draws, of every enumerator, and of the whole survey."""
+def progress(session: Session, survey_code: str,
+             scope_unit_id: int | None = None) -> tuple[list[Progress], list[Progress], Progress]:
+    """Return the progress of every village with draws within the scope, of every enumerator, and in total."""
     survey = get_survey(session, survey_code)
     quota = design_of(survey).respondents.quota
+    visible = visible_selections(session, survey, scope_unit_id)
     query = (select(RespondentDraw, FrameUnitRow.code, FrameUnitRow.name, User.username)
              .join(SampleSelection, RespondentDraw.selection_id == SampleSelection.id)
              .join(FrameUnitRow, SampleSelection.frame_unit_id == FrameUnitRow.id)
@@ -81,6 +84,8 @@ def progress(session: Session, survey_code: str) -> tuple[list[Progress], list[P
     people: dict[str, Progress] = defaultdict(lambda: Progress(""))
     total = Progress("total")
     for draw, code, name, username in session.execute(query).all():
+        if not within(visible, draw.selection_id):
+            continue
         for row in (villages.setdefault(code, Progress(f"{code} {name}", username or "")),
                     people[username or ""], total):
             if code not in row.villages:
@@ -92,9 +97,10 @@ def progress(session: Session, survey_code: str) -> tuple[list[Progress], list[P
     return list(villages.values()), sorted(people.values(), key=lambda p: p.label), total
 
 
-def completed_interviews(session: Session, survey_code: str) -> list[dict]:
-    """Return the completed interviews of a survey (village, enumerator, draw, response) in frame order."""
+def completed_interviews(session: Session, survey_code: str, scope_unit_id: int | None = None) -> list[dict]:
+    """Return the completed interviews within the scope (village, enumerator, draw, response) in frame order."""
     survey = get_survey(session, survey_code)
+    visible = visible_selections(session, survey, scope_unit_id)
     query = (select(RespondentDraw, FrameUnitRow.code, User.username)
              .join(SampleSelection, RespondentDraw.selection_id == SampleSelection.id)
              .join(FrameUnitRow, SampleSelection.frame_unit_id == FrameUnitRow.id)
@@ -104,4 +110,4 @@ def completed_interviews(session: Session, survey_code: str) -> list[dict]:
              .order_by(FrameUnitRow.position, RespondentDraw.draw_order))
     return [{"village": code, "enumerator": username or "", "draw_order": draw.draw_order, "role": draw.role,
              "response_uuid": draw.response_uuid}
-            for draw, code, username in session.execute(query).all()]
+            for draw, code, username in session.execute(query).all() if within(visible, draw.selection_id)]

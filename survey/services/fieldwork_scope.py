@@ -51,3 +51,11 @@ def visible_selections(session: Session, survey: FieldSurvey, scope_unit_id: int
 def within(visible: set[int] | None, selection_id: int) -> bool:
     """Whether a selection is in the visible set (None: everything is visible)."""
     return visible is None or selection_id in visible
+
+
+def selection_visible(session: Session, selection_id: int, scope_unit_id: int | None) -> bool:
+    """Whether one last-stage selection lies within the scope."""
+    if scope_unit_id is None:
+        return True
+    survey = session.get(FieldSurvey, session.get(SampleSelection, selection_id).survey_id)
+    return selection_id in visible_selections(session, survey, scope_unit_id)

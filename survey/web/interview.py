@@ -40,11 +40,10 @@ def enrol():
     """Exchange a one-time enrolment code for an enumerator device token."""
     session = request_session()
     address = (request.remote_addr or "unknown")[:64]
-    decision = ratelimit.hit(session, f"interview-enrol:{address}", ENROL_ATTEMPTS, ENROL_WINDOW_SECONDS)
-    session.commit()
-    if not decision.allowed:
-        raise FieldworkError("rate_limited", "thử quá nhiều lần, xin đợi ít phút",
-                             "too many attempts, please wait a few minutes", 429)
+    try:
+        ratelimit.check(session, f"interview-enrol:{address}", ENROL_ATTEMPTS, ENROL_WINDOW_SECONDS)
+    finally:
+        session.commit()
     device, token = fieldwork.enrol(session, str(_json_object().get("code", "")))
     session.commit()
     return jsonify({"token": token, "device": {"id": device.id, "name": device.name}}), 201
@@ -70,9 +69,11 @@ def assignments():
 def outcomes():
     """Record a visit outcome, or link a back-check or a revision to the response the tablet stored."""
     session = request_session()
-    credential, user = fieldwork.authenticate(session, _bearer())
+    credential, user = fieldwork.authenticate(session, _bearer(), revoked_ok=True)
     report = _json_object()
     kind = report.get("kind")
+    if kind != "visit" and credential.revoked_at is not None:
+        raise fieldwork.unauthorized()
     if kind == "visit":
         fieldwork_outcomes.report_visit(session, credential, user, report)
     elif kind == "backcheck":

@@ -1,4 +1,8 @@
-"""Supervision pages: fieldwork progress, back-checks (phúc tra) and sending interviews back."""
+"""Supervision pages: progress, listings, tablets, back-checks (phúc tra) and sending interviews back.
+
+A supervisor sees the villages, interviews and tablets of their own units only; an admin without a
+unit sees everything.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,11 @@ from sqlalchemy import select
 
 from survey.db.fieldwork import FieldSurvey
 from survey.domain.sampling import SamplingError
-from survey.services import fieldwork
+from survey.services import fieldwork, fieldwork_listing
 from survey.services import fieldwork_backchecks as backchecks
 from survey.services.fieldwork import FieldworkError
 from survey.services.fieldwork_progress import completed_interviews, progress
-from survey.web.auth import acting_user, role_required
+from survey.web.auth import acting_user, role_required, scope_unit_id
 from survey.web.database import request_session
 
 bp = Blueprint("supervision", __name__, url_prefix="/supervision")
@@ -96,6 +100,36 @@ def enrol(code: str):
     return _render(code, enrolment=issued)
 
 
+@bp.post("/<code>/listings")
+@role_required(*ROLES)
+def request_listings(code: str):
+    """Mark villages (frame codes separated by spaces or commas) "to be listed" on the tablet."""
+    session = request_session()
+    villages = request.form.get("villages", "").replace(",", " ").split()
+    try:
+        for village in villages:
+            fieldwork_listing.request_listing(session, code, village, by=acting_user())
+    except ValueError as error:
+        session.rollback()
+        return _render(code, error=_message(error), status=422)
+    session.commit()
+    return redirect(url_for("supervision.survey", code=code, to_list=len(villages)))
+
+
+@bp.post("/<code>/tablets/<int:device_id>/revoke")
+@role_required(*ROLES)
+def revoke_tablet(code: str, device_id: int):
+    """Revoke an enumerator's tablet: it can download nothing more, its earlier interviews still count."""
+    session = request_session()
+    try:
+        device = fieldwork.revoke_tablet(session, device_id, by=acting_user())
+    except FieldworkError as error:
+        session.rollback()
+        return _render(code, error=_message(error), status=error.http_status)
+    session.commit()
+    return redirect(url_for("supervision.survey", code=code, revoked=device.name))
+
+
 def _message(error: ValueError) -> str:
     """Return a refusal's message, Vietnamese first."""
     if isinstance(error, (FieldworkError, SamplingError)):
@@ -105,15 +139,15 @@ def _message(error: ValueError) -> str:
 
 def _render(code: str, error: str | None = None, status: int = 200, enrolment=None):
     """Render the survey's supervision page."""
-    session = request_session()
+    session, scope = request_session(), scope_unit_id()
     try:
-        villages, people, total = progress(session, code)
+        villages, people, total = progress(session, code, scope)
     except SamplingError:
         abort(404)
-    results = backchecks.backcheck_results(session, code)
+    results = backchecks.backcheck_results(session, code, scope)
     return render_template(
         "interview/supervision.html", code=code, villages=villages, people=people, total=total,
         results=results, report=backchecks.mismatch_report(results),
-        interviews=completed_interviews(session, code), error=error,
-        drawn=request.args.get("drawn"), sent=request.args.get("sent"), assigned=request.args.get("assigned"),
-        enrolment=enrolment), status
+        interviews=completed_interviews(session, code, scope), error=error,
+        listings=fieldwork_listing.listing_statuses(session, code, scope), tablets=fieldwork.tablets(session, scope),
+        notices=request.args, enrolment=enrolment), status

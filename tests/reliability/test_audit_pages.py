@@ -37,6 +37,20 @@ def test_a_web_action_names_the_user_request_id_and_address(app, audit_world, cl
     assert "hla_" not in entry.details
 
 
+def test_one_account_form_writes_one_entry_per_change(app, audit_world, client):
+    log_in(client, "admin")
+    path = f"/admin/users/{audit_world.users['analyst']}"
+    data = {"csrf_token": csrf_token(client, path), "display_name": "Analyst",
+            "role": "unit_manager", "unit_id": str(audit_world.units["C02"])}  # unticked: disabled
+    assert client.post(path, data=data).status_code == 302
+    entries = audit_world.entries()
+    assert [(e.action, e.target_id, e.unit_id, e.actor_name) for e in entries] == [
+        ("user.role", str(audit_world.users["analyst"]), audit_world.units["C02"], "admin"),
+        ("user.deactivate", str(audit_world.users["analyst"]), audit_world.units["C02"], "admin")]
+    assert details(entries[0]) == {"role": "unit_manager", "from_role": "analyst", "from_unit_id": None}
+    assert len({e.request_id for e in entries}) == 1
+
+
 def test_a_kiosk_pairing_from_the_web_is_anonymous_with_its_address(app, audit_world, client):
     with session_scope(app) as session:
         code = kiosks.create(session, "Quầy 1", audit_world.units["S01"], "2468").code

@@ -20,7 +20,7 @@ bp = Blueprint("kiosk", __name__, url_prefix="/kiosk", static_folder="static")
 PAIRING_ATTEMPTS = 10
 PAIRING_WINDOW_SECONDS = 900
 STATUS = {"invalid_credential": 401, "credential_revoked": 403, "forbidden": 403, "unknown_kiosk": 404,
-          "rate_limited": 429, "no_questionnaire": 503}
+          "no_questionnaire": 503}
 
 
 @bp.get("/")
@@ -42,11 +42,10 @@ def pair():
     """Exchange a one-time pairing code for a device token."""
     session = request_session()
     address = (request.remote_addr or "unknown")[:64]
-    decision = ratelimit.hit(session, f"kiosk-pair:{address}", PAIRING_ATTEMPTS, PAIRING_WINDOW_SECONDS)
-    session.commit()
-    if not decision.allowed:
-        raise kiosks.KioskError("rate_limited", "Thử quá nhiều lần, xin đợi ít phút.",
-                                "Too many attempts, please wait a few minutes.")
+    try:
+        ratelimit.check(session, f"kiosk-pair:{address}", PAIRING_ATTEMPTS, PAIRING_WINDOW_SECONDS)
+    finally:
+        session.commit()
     kiosk, token = kiosks.pair(session, str(_json_object().get("code", "")))
     session.commit()
     return jsonify({"token": token, "kiosk": {"id": kiosk.id, "name": kiosk.name}}), 201

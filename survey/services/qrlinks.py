@@ -212,14 +212,14 @@ def authenticate(
             session, f"qr-poster:{client}", settings.poster_limit, settings.poster_window_seconds, now,
         )
         if not decision.allowed:
-            raise refusal_error("rate_limited")
+            raise refusal_error("rate_limited", decision.retry_after)
     return ChannelAuth(claims.unit_id)
 
 
-def refusal_error(refusal: str) -> SubmissionError:
+def refusal_error(refusal: str, retry_after: int | None = None) -> SubmissionError:
     """Return the submission error of a refusal (tampered, unknown_key, expired, used, ...)."""
     code, status, vi, en = ERRORS[refusal]
-    return SubmissionError(code, vi, en, http_status=status, field="channel")
+    return SubmissionError(code, vi, en, http_status=status, field="channel", retry_after=retry_after)
 
 
 def _check_match(session: Session, claims: LinkClaims, submission: Submission) -> None:

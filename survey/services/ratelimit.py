@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from survey.db.accounts import RateLimitCounter
 from survey.db.base import utcnow
+from survey.services.errors import ServiceError
 
 MAX_WINDOW_SECONDS = 24 * 3600
 _INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
@@ -30,6 +31,15 @@ class RateDecision:
     allowed: bool
     remaining: int
     retry_after: int
+
+
+class RateLimited(ServiceError):
+    """Too many requests of one key in the window: answered 429 with Retry-After (survey/web/security.py)."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__("rate_limited", "Quá nhiều yêu cầu, xin thử lại sau ít phút.",
+                         "Too many requests, please try again in a few minutes.")
+        self.retry_after = retry_after
 
 
 def _window(now: dt.datetime | None, window_seconds: int) -> tuple[int, int]:
@@ -62,6 +72,18 @@ def hit(
     if hits == 1:
         _purge(session, key, start, now)
     return _decision(hits, limit, left)
+
+
+def check(
+    session: Session, key: str, limit: int, window_seconds: int, now: dt.datetime | None = None
+) -> None:
+    """Count one hit of ``key`` and raise RateLimited when it is over ``limit`` hits per window.
+
+    The hit is counted in the session's transaction: commit it, also when this raises.
+    """
+    decision = hit(session, key, limit, window_seconds, now)
+    if not decision.allowed:
+        raise RateLimited(decision.retry_after)
 
 
 def peek(

@@ -84,10 +84,11 @@ class SubmissionError(Exception):
     def __init__(
         self, code: str, detail_vi: str | None = None, detail_en: str | None = None, *,
         item: str | None = None, field: str | None = None, http_status: int | None = None,
-        errors: tuple[AnswerProblem, ...] = (),
+        errors: tuple[AnswerProblem, ...] = (), retry_after: int | None = None,
     ) -> None:
         status, message_vi, message_en = CODES.get(code, (422, "", ""))
         self.code = code
+        self.retry_after = retry_after  # seconds, for a 429's Retry-After header
         self.http_status = http_status or status
         self.item = item
         self.field = field

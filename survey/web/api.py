@@ -80,7 +80,8 @@ def questionnaire_by_hash(digest: str):
 def refused(error: SubmissionError):
     """Answer a refusal with its JSON error; unknown versions are 404 on the document routes."""
     status = 404 if request.method == "GET" else error.http_status
-    return jsonify(error.to_dict()), status
+    headers = {"Retry-After": str(error.retry_after)} if error.retry_after else {}
+    return jsonify(error.to_dict()), status, headers
 
 
 @bp.app_errorhandler(404)

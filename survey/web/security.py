@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, current_app, jsonify, request
+
+from survey.services.ratelimit import RateLimited
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -28,12 +30,23 @@ HEADERS = {
 
 
 def init_app(app: Flask) -> None:
-    """Add the security headers to every response."""
+    """Add the security headers to every response and answer rate-limited requests."""
     app.after_request(_add_headers)
+    app.register_error_handler(RateLimited, _rate_limited)
 
 
 def _add_headers(response: Response) -> Response:
-    """Set the headers unless a view chose its own value."""
+    """Set the headers unless a view chose its own value; HSTS over HTTPS when HSTS_SECONDS is set."""
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
+    hsts = current_app.config.get("HSTS_SECONDS")
+    if hsts and request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", f"max-age={int(hsts)}; includeSubDomains")
     return response
+
+
+def _rate_limited(error: RateLimited):
+    """Answer 429 with Retry-After and the refusal in Vietnamese and English."""
+    body = {"error": {"code": error.code, "field": None, "retry_after": error.retry_after,
+                      "message": {"vi": error.message_vi, "en": error.message_en}}}
+    return jsonify(body), 429, {"Retry-After": str(error.retry_after)}

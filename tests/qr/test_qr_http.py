@@ -145,6 +145,7 @@ def test_posters_are_rate_limited_per_client_address(client, world):
     assert rate("10.0.0.1", 40).status_code == 201
     limited = rate("10.0.0.1", 30)
     assert (limited.status_code, limited.get_json()["error"]["code"]) == (429, "qr_rate_limited")
+    assert 0 < int(limited.headers["Retry-After"]) <= 3600
     assert rate("10.0.0.2", 20).status_code == 201
     assert row_counts(client.application)["responses"] == 3
 

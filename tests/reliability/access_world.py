@@ -114,6 +114,33 @@ def _tokens(session, world: AccessWorld, letter: str, unit_id: int) -> None:
     world.targets[letter] = targets.set_target(session, "sipas", unit_id, PERIOD, "≥ 80 %").id
 
 
+def url_values(world) -> dict[str, dict]:
+    """Return the URL variables of each endpoint, naming commune A's objects."""
+    return {
+        "static": {"filename": "hailong.css"}, "kiosk.static": {"filename": "js/kiosk.js"},
+        "catalogue.show": {"code": "kiosk", "version": "2026.1"},
+        "api.questionnaire": {"code": "kiosk", "version": "2026.1"},
+        "api.questionnaire_by_hash": {"digest": world.kiosk_hash},
+        "public.results": {"unit_code": "MH-01", "period": "2026"},
+        "qr.citizen": {"token": world.qr_tokens["a"]}, "qr.citizen_upper": {"token": world.qr_tokens["a"]},
+        "admin.unit_edit": {"unit_id": world.units["a"]},
+        "admin.predecessor_add": {"unit_id": world.units["a"]},
+        "admin.predecessor_remove": {"unit_id": world.units["a"], "predecessor_id": world.units["b"]},
+        "admin.service_edit": {"service_id": 1},
+        "admin.user_edit": {"user_id": world.users["enumerator_a"]},
+        "admin.user_password": {"user_id": world.users["enumerator_a"]},
+        "admin.api_key_revoke": {"key_id": world.api_key_ids["a"]},
+        "analyst.chart": {"name": "table", "fmt": "svg"}, "analyst.report": {"fmt": "xlsx"},
+        "analyst.target_delete": {"target_id": world.targets["a"]},
+        "cases.show": {"case_id": world.cases["a"]},
+        "cases.act": {"case_id": world.cases["a"], "step": "acknowledge"},
+        **{f"kiosk_admin.{name}": {"kiosk_id": world.kiosks["a"]}
+           for name in ("edit", "pairing_code", "revoke", "push")},
+        **{f"supervision.{name}": {"code": world.survey}
+           for name in ("survey", "assign", "draw_backchecks", "enrol", "send_back")},
+    }
+
+
 def copy_app(source: Path, target: Path):
     """Return an application on a copy of the world's SQLite file (for tests that change data)."""
     shutil.copyfile(source, target)

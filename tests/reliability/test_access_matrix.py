@@ -14,7 +14,7 @@ import datetime as dt
 import uuid
 
 import pytest
-from access_world import BASE, copy_app, csrf_token, log_in, world_file  # noqa: F401 (fixture)
+from access_world import BASE, copy_app, csrf_token, log_in, url_values, world_file  # noqa: F401 (fixture)
 
 from survey.web.app import create_app
 
@@ -114,33 +114,6 @@ CASES = [(endpoint, method, principal) for endpoint, methods in sorted(ROUTES.it
          for method in sorted(methods) for principal in PRINCIPALS]
 
 
-def _url_values(world) -> dict[str, dict]:
-    """Return the URL variables of each endpoint, naming commune A's objects."""
-    return {
-        "static": {"filename": "hailong.css"}, "kiosk.static": {"filename": "js/kiosk.js"},
-        "catalogue.show": {"code": "kiosk", "version": "2026.1"},
-        "api.questionnaire": {"code": "kiosk", "version": "2026.1"},
-        "api.questionnaire_by_hash": {"digest": world.kiosk_hash},
-        "public.results": {"unit_code": "MH-01", "period": "2026"},
-        "qr.citizen": {"token": world.qr_tokens["a"]}, "qr.citizen_upper": {"token": world.qr_tokens["a"]},
-        "admin.unit_edit": {"unit_id": world.units["a"]},
-        "admin.predecessor_add": {"unit_id": world.units["a"]},
-        "admin.predecessor_remove": {"unit_id": world.units["a"], "predecessor_id": world.units["b"]},
-        "admin.service_edit": {"service_id": 1},
-        "admin.user_edit": {"user_id": world.users["enumerator_a"]},
-        "admin.user_password": {"user_id": world.users["enumerator_a"]},
-        "admin.api_key_revoke": {"key_id": world.api_key_ids["a"]},
-        "analyst.chart": {"name": "table", "fmt": "svg"}, "analyst.report": {"fmt": "xlsx"},
-        "analyst.target_delete": {"target_id": world.targets["a"]},
-        "cases.show": {"case_id": world.cases["a"]},
-        "cases.act": {"case_id": world.cases["a"], "step": "acknowledge"},
-        **{f"kiosk_admin.{name}": {"kiosk_id": world.kiosks["a"]}
-           for name in ("edit", "pairing_code", "revoke", "push")},
-        **{f"supervision.{name}": {"code": world.survey}
-           for name in ("survey", "assign", "draw_backchecks", "enrol", "send_back")},
-    }
-
-
 def _json_body(endpoint: str, world) -> dict | None:
     """Return the JSON body sent to an API endpoint (None: a form post)."""
     rating = {"uuid": str(uuid.uuid4()), "questionnaire": {"code": "kiosk", "version": "2026.1"},
@@ -187,7 +160,7 @@ def _request(app, world, client, headers, endpoint: str, method: str):
     with app.test_request_context(base_url=BASE):
         from flask import url_for
 
-        url = url_for(endpoint, **_url_values(world).get(endpoint, {}))
+        url = url_for(endpoint, **url_values(world).get(endpoint, {}))
     body = _json_body(endpoint, world)
     return client.open(url, method=method, headers=headers, base_url=BASE,
                        **({"json": body} if body is not None else {"data": {}}))

@@ -18,6 +18,7 @@ from survey.web import analyst_charts, analyst_report, analyst_targets
 from survey.web.analyst_filters import options, read_filters
 from survey.web.auth import role_required
 from survey.web.database import request_session
+from survey.web.i18n import select_language
 
 bp = Blueprint("analyst", __name__, url_prefix="/analyst")
 
@@ -27,8 +28,10 @@ MANAGERS = ("unit_manager", "admin")
 
 @bp.context_processor
 def _options() -> dict:
-    """Give the analyst templates the filter form's choices and the suppression rule."""
-    return {**options(), "suppression_rule": SUPPRESSION_RULE}
+    """Give the analyst templates the filter form's choices, the language and the suppression rule."""
+    language = select_language()
+    return {**options(), "suppression_rule": SUPPRESSION_RULE, "language": language,
+            "in_language": lambda texts: texts[0] if language == "vi" else texts[1]}
 
 
 @bp.errorhandler(NoQuestionnaire)

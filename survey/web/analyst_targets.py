@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -63,7 +64,7 @@ def set_target():
         flash(str(error), "error")
         return redirect(url_for("analyst.targets"))
     session.commit()
-    flash("Đã lưu chỉ tiêu / target saved", "ok")
+    flash(_("Target saved."), "ok")
     return redirect(url_for("analyst.targets"))
 
 
@@ -73,7 +74,7 @@ def delete(target_id: int):
     if not targets.delete_target(session, target_id, _scope_ids(session)):
         abort(404)
     session.commit()
-    flash("Đã xóa chỉ tiêu / target deleted", "ok")
+    flash(_("Target deleted."), "ok")
     return redirect(url_for("analyst.targets"))
 
 
@@ -89,8 +90,8 @@ def publish():
             publication.publish(session, index, unit.id, period, by=current_user.id)
     except ValueError as error:
         session.rollback()
-        flash(f"Không công khai được / cannot publish: {error}", "error")
+        flash(_("Cannot publish: %(error)s", error=error), "error")
         return redirect(url_for("analyst.targets"))
     session.commit()
-    flash("Đã cập nhật công khai / publication updated", "ok")
+    flash(_("Publication updated."), "ok")
     return redirect(url_for("analyst.targets"))

@@ -28,6 +28,15 @@ def pair(page, server, code: str) -> None:
     page.wait_for_selector("#screen-welcome", state="visible", timeout=SHORT)
 
 
+def wait_for_service_worker(page) -> None:
+    """Wait until the service worker controls the page (it then serves the shell offline)."""
+    page.evaluate("navigator.serviceWorker.ready")
+    if not page.evaluate("Boolean(navigator.serviceWorker.controller)"):
+        page.reload()
+        page.wait_for_selector("#screen-welcome", state="visible", timeout=SHORT)
+    assert page.evaluate("Boolean(navigator.serviceWorker.controller)")
+
+
 def shot(page, artifacts: Path, name: str) -> None:
     """Save a screenshot of the current screen as a test artifact."""
     page.screenshot(path=str(artifacts / f"{name}.png"))

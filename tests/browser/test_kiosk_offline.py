@@ -13,6 +13,7 @@ from kiosk_steps import (
     rate,
     shot,
     stored,
+    wait_for_service_worker,
     wait_synced,
     wait_until,
 )
@@ -20,15 +21,6 @@ from kiosk_steps import (
 from survey.domain.loader import load_file
 from survey.services import questionnaires
 from survey.web.database import session_scope
-
-
-def _wait_for_service_worker(page) -> None:
-    """Wait until the service worker controls the page (it then serves the shell offline)."""
-    page.evaluate("navigator.serviceWorker.ready")
-    if not page.evaluate("Boolean(navigator.serviceWorker.controller)"):
-        page.reload()
-        page.wait_for_selector("#screen-welcome", state="visible", timeout=SHORT)
-    assert page.evaluate("Boolean(navigator.serviceWorker.controller)")
 
 
 def _rate_three(page) -> None:
@@ -53,7 +45,7 @@ def test_offline_switch_ratings_survive_a_reload_and_are_stored_once(
     page, context, live_server, live_app, kiosk_world, artifacts
 ):
     pair(page, live_server, kiosk_world.pairing_code)
-    _wait_for_service_worker(page)
+    wait_for_service_worker(page)
     context.set_offline(True)
     _rate_three(page)
     assert page.get_attribute("#status", "data-queue") == "3"
@@ -79,7 +71,7 @@ def test_stopped_server_ratings_survive_a_reload_and_are_stored_once(
     page, live_server, live_app, kiosk_world
 ):
     pair(page, live_server, kiosk_world.pairing_code)
-    _wait_for_service_worker(page)
+    wait_for_service_worker(page)
     live_server.stop()
     _rate_three(page)
     queued = _queued_uuids(page)

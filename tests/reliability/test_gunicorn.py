@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from prod_world import PASSWORD, build_world, kiosk_rating
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from survey.db.responses import Answer, Response
 
@@ -27,6 +27,7 @@ HAILONG = Path(sys.executable).with_name("hailong")
 RATINGS = 160
 TWINS = 32
 SENDERS = 8
+IN_FLIGHT = 20
 CSRF = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
 
 
@@ -76,6 +77,32 @@ def _staff_pages(base: str, username: str) -> list[tuple[int, str]]:
         with opener.open(f"{base}/admin/", timeout=60) as response:
             pages.append((response.status, response.url))
     return pages
+
+
+def _stop_during_request(app, server: subprocess.Popen, url: str, batch: list[dict], token: str):
+    """Send SIGTERM while a batch is held inside a worker by a table lock; return the batch's answer."""
+    engine = app.extensions["hailong.db"][0]
+    with ThreadPoolExecutor(1) as pool, engine.connect() as blocker:
+        # Inserts into responses wait for this lock, so the batch is certainly in flight at the signal.
+        blocker.execute(text("LOCK TABLE responses IN SHARE ROW EXCLUSIVE MODE"))
+        answer = pool.submit(_call, url, {"responses": batch}, token)
+        deadline = time.monotonic() + 60
+        while not _waiting_for_a_lock(engine):
+            assert time.monotonic() < deadline and not answer.done()
+            time.sleep(0.1)
+        server.send_signal(signal.SIGTERM)
+        time.sleep(1)
+        assert not answer.done() and server.poll() is None
+        blocker.rollback()
+        return answer.result(timeout=60)
+
+
+def _waiting_for_a_lock(engine) -> bool:
+    """Return whether another session of this database waits for a lock."""
+    with engine.connect() as connection:
+        return bool(connection.scalar(text(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )))
 
 
 @pytest.fixture
@@ -129,12 +156,16 @@ def test_three_workers_store_every_rating_once_share_sessions_and_stop_gracefull
     # Each page may come from another worker: all of them share the instance's secret key.
     assert _staff_pages(base, world.username) == [(200, f"{base}/admin/")] * 12
 
-    process.send_signal(signal.SIGTERM)
+    in_flight = [kiosk_rating(world.unit) for _ in range(IN_FLIGHT)]
+    status, body = _stop_during_request(app, process, f"{base}/api/v1/responses", in_flight, world.kiosk_token)
+    assert status == 200 and [result["http_status"] for result in body["results"]] == [201] * IN_FLIGHT
     assert process.wait(timeout=60) == 0
+    with app.extensions["hailong.db"][1]() as session:
+        assert session.scalar(select(func.count()).select_from(Response)) == RATINGS + IN_FLIGHT
     lines = [json.loads(line) for line in log.read_text().splitlines()]
     access = [line for line in lines if line["logger"] == "survey.access"]
     submissions = [line for line in access if line["path"] == "/api/v1/responses"]
-    assert len(submissions) == 2 * len(sends)
+    assert len(submissions) == 2 * len(sends) + 1
     assert [line["user_id"] > 0 for line in access if line["path"] == "/admin/"][-12:] == [True] * 12
     assert len({line["pid"] for line in access}) >= 2
     assert len({line["request_id"] for line in access}) == len(access)

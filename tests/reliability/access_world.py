@@ -48,6 +48,7 @@ class AccessWorld:
     users: dict[str, int]
     kiosk_tokens: dict[str, str] = field(default_factory=dict)
     tablet_tokens: dict[str, str] = field(default_factory=dict)
+    tablets: dict[str, int] = field(default_factory=dict)
     api_keys: dict[str, str] = field(default_factory=dict)
     api_key_ids: dict[str, int] = field(default_factory=dict)
     qr_tokens: dict[str, str] = field(default_factory=dict)
@@ -104,7 +105,8 @@ def _tokens(session, world: AccessWorld, letter: str, unit_id: int) -> None:
     world.kiosks[letter] = code.kiosk.id
     world.kiosk_tokens[letter] = kiosks.pair(session, code.code)[1]
     enrolment = fieldwork.new_enrolment(session, f"enumerator_{letter}", f"Tablet {letter}")
-    world.tablet_tokens[letter] = fieldwork.enrol(session, enrolment.code)[1]
+    device, world.tablet_tokens[letter] = fieldwork.enrol(session, enrolment.code)
+    world.tablets[letter] = device.id
     issued = api_keys.issue(session, f"Key {letter}", unit_id)
     world.api_keys[letter], world.api_key_ids[letter] = issued.token, issued.credential.id
     keyring, settings = keyring_and_settings()
@@ -137,7 +139,8 @@ def url_values(world) -> dict[str, dict]:
         **{f"kiosk_admin.{name}": {"kiosk_id": world.kiosks["a"]}
            for name in ("edit", "pairing_code", "revoke", "push")},
         **{f"supervision.{name}": {"code": world.survey}
-           for name in ("survey", "assign", "draw_backchecks", "enrol", "send_back")},
+           for name in ("survey", "assign", "draw_backchecks", "enrol", "send_back", "request_listings")},
+        "supervision.revoke_tablet": {"code": world.survey, "device_id": world.tablets["a"]},
     }
 
 

@@ -109,6 +109,8 @@ ROUTES = {
     "supervision.draw_backchecks": {"POST": FIELD_STAFF},
     "supervision.enrol": {"POST": FIELD_STAFF},
     "supervision.send_back": {"POST": FIELD_STAFF},
+    "supervision.revoke_tablet": {"POST": FIELD_STAFF},
+    "supervision.request_listings": {"POST": FIELD_STAFF},
 }
 CASES = [(endpoint, method, principal) for endpoint, methods in sorted(ROUTES.items())
          for method in sorted(methods) for principal in PRINCIPALS]

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from survey.db.organisation import CHANNELS, Service, Unit
 from survey.db.questionnaires import QuestionnaireVersion
@@ -97,11 +97,15 @@ def iter_rows(session: Session, request: ExportRequest, layout: Layout,
 
 
 def _response_query():
-    """Select the metadata of responses with their version, unit and service codes."""
+    """Select the metadata of responses with their version, unit and service codes, and their revision."""
+    revision = aliased(Response)
+    superseded_by = (select(revision.uuid).where(revision.supersedes_uuid == Response.uuid)
+                     .order_by(revision.id).limit(1).scalar_subquery())
     return (
         select(Response.id, Response.uuid, QuestionnaireVersion.version, Response.channel,
                Response.link_kind, Unit.code.label("unit_code"), Service.code.label("service_code"),
-               Response.local_date, Response.submitted_at, Response.status, Response.counted)
+               Response.local_date, Response.submitted_at, Response.status, Response.counted,
+               superseded_by.label("superseded_by"))
         .join(QuestionnaireVersion, Response.questionnaire_version_id == QuestionnaireVersion.id)
         .join(Unit, Response.unit_id == Unit.id)
         .outerjoin(Service, Response.service_id == Service.id)
@@ -231,4 +235,5 @@ _META = {
     "status": lambda c: c.row.status,
     "counted": lambda c: int(bool(c.row.counted)),
     "flags": lambda c: " ".join(c.flags) or None,
+    "superseded_by": lambda c: c.row.superseded_by,
 }

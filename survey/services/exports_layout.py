@@ -25,6 +25,7 @@ META_COLUMNS = (
     ("status", "text", "Trạng thái", "Status"),
     ("counted", "integer", "Được tính (1/0)", "Counted (1/0)"),
     ("flags", "text", "Cờ kiểm tra", "Integrity flags"),
+    ("superseded_by", "text", "Đã được thay bằng bản sửa (UUID)", "Superseded by the revision (UUID)"),
 )
 DESIGN_COLUMNS = (
     ("weight", "number", "Trọng số", "Weight"),

@@ -6,7 +6,7 @@ import datetime as dt
 
 COLUMNS = [
     "uuid", "questionnaire_version", "channel", "link_kind", "unit", "service", "local_date",
-    "submitted_at", "status", "counted", "flags", "weight", "strata", "psu", "fpc",
+    "submitted_at", "status", "counted", "flags", "superseded_by", "weight", "strata", "psu", "fpc",
     "staff_satisfaction", "result_satisfaction", "overall", "problems", "problems__waiting",
     "problems__documents", "problems__attitude", "problems__fees", "age", "callback", "waiting_minutes",
 ]
@@ -26,7 +26,7 @@ def expected_row(payload: dict, flagged: bool) -> dict:
         "local_date": moment.astimezone(dt.timezone(dt.timedelta(hours=7))).date(),
         "submitted_at": moment.astimezone(dt.UTC).isoformat(),
         "status": "flagged" if flagged else "accepted", "counted": 0 if flagged else 1,
-        "flags": "burst" if flagged else None, "weight": None, "strata": None, "psu": None, "fpc": None,
+        "flags": "burst" if flagged else None, "superseded_by": None, "weight": None, "strata": None, "psu": None, "fpc": None,
     }
     for code in ("staff_satisfaction", "result_satisfaction", "overall", "age", "callback",
                  "waiting_minutes"):

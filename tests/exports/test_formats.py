@@ -118,10 +118,10 @@ def test_labelled_formats_refuse_above_the_memory_bound(app, export_world, tmp_p
     from survey.services.exports import ExportError
 
     with pytest.raises(ExportError) as error:
-        _export(app, write_labelled, tmp_path / "a.dta", file_format="dta", max_cells=24 * 26 - 1)
+        _export(app, write_labelled, tmp_path / "a.dta", file_format="dta", max_cells=24 * 27 - 1)
     assert error.value.code == "too_large" and "CSV" in error.value.message_vi
     assert not (tmp_path / "a.dta").exists()
-    assert _export(app, write_labelled, tmp_path / "b.dta", file_format="dta", max_cells=24 * 26) == 24
+    assert _export(app, write_labelled, tmp_path / "b.dta", file_format="dta", max_cells=24 * 27) == 24
 
 
 def test_stata_names_are_cut_to_32_characters_and_stay_unique():

@@ -11,8 +11,9 @@ from sqlalchemy import func, select
 from survey.cli import cli
 from survey.db.fieldwork import RespondentDraw
 from survey.db.responses import Response
-from survey.services import fieldwork
+from survey.services import exports, fieldwork
 from survey.services import fieldwork_backchecks as backchecks
+from survey.services.reporting.filters import not_superseded
 from survey.web.database import session_scope
 from tests.fieldwork.interview_world import PASSWORD, build, interview_payload
 from tests.fieldwork.test_interview_api import ANSWERS, auth, enrol, submit, visit
@@ -160,6 +161,13 @@ def test_send_back_and_revise(app, client, world):
         stored = {r.uuid: r.supersedes_uuid for r in session.scalars(select(Response))}
         assert stored[original] is None and stored[revision["uuid"]] == original
         assert session.scalar(select(func.count()).select_from(Response)) == 3
+        layout = exports.layout_for(session, "household")
+        rows = [dict(zip(layout.names, row, strict=True))
+                for row in exports.iter_rows(session, exports.ExportRequest("household"), layout)]
+        assert {r["uuid"]: r["superseded_by"] for r in rows} == {
+            original: revision["uuid"], unrelated["uuid"]: None, revision["uuid"]: None}
+        kept = set(session.scalars(select(Response.uuid).where(not_superseded())))
+        assert kept == {unrelated["uuid"], revision["uuid"]}
 
 
 def test_supervision_pages_are_for_supervisors(app, client, world):

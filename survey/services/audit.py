@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import getpass
 import json
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -76,16 +75,6 @@ _provider: ContextVar[Callable[[], Actor] | None] = ContextVar("hailong_audit_ac
 def cli_actor() -> Actor:
     """Return the actor of a command run from a shell: ``cli:<OS user>``."""
     return Actor("cli", f"cli:{getpass.getuser()}")
-
-
-@contextmanager
-def acting(provider: Callable[[], Actor]) -> Iterator[None]:
-    """Attribute the actions recorded inside the block to the actor ``provider()`` returns."""
-    token = set_actor(provider)
-    try:
-        yield
-    finally:
-        reset_actor(token)
 
 
 def set_actor(provider: Callable[[], Actor] | None):

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import gzip
-import hashlib
 import os
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect, text
+from backup_scripts import PG_BIN, fingerprint, run_script, write_scripts
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from survey.cli import cli
@@ -22,39 +21,7 @@ from survey.services.reporting.filters import Filters, Window
 from survey.services.units import by_code
 from survey.web.app import create_app
 
-DEPLOY = Path(__file__).resolve().parents[2] / "docs" / "deploy.md"
-PG_BIN = "/usr/lib/postgresql/15/bin"
-SCRIPT = re.compile(r"```sh\n(#!/bin/sh\n# /usr/local/bin/([\w-]+).*?)```", re.DOTALL)
 DEMO_SCALE = "0.01"
-
-
-def _scripts(tmp_path: Path) -> dict[str, Path]:
-    """Write the scripts printed in docs/deploy.md to files; return them by name."""
-    written = {}
-    for body, name in SCRIPT.findall(DEPLOY.read_text()):
-        written[name] = tmp_path / name
-        written[name].write_text(body)
-    return written
-
-
-def _run(script: Path, *args: str, env: dict) -> str:
-    """Run a script with sh as the docs say to; return its standard output."""
-    done = subprocess.run(["sh", str(script), *args], env=env, capture_output=True, text=True, timeout=600,
-                          check=False)
-    assert done.returncode == 0, done.stderr
-    return done.stdout.strip()
-
-
-def _fingerprint(url: str) -> dict[str, tuple[int, str]]:
-    """Return every table's row count and the sha256 of its rows (sorted) in one database."""
-    engine = make_engine(url)
-    found = {}
-    with engine.connect() as connection:
-        for table in inspect(connection).get_table_names():
-            rows = sorted(repr(tuple(row)) for row in connection.execute(text(f'SELECT * FROM "{table}"')))
-            found[table] = (len(rows), hashlib.sha256("\n".join(rows).encode()).hexdigest())
-    engine.dispose()
-    return found
 
 
 def _demo(runner) -> None:
@@ -88,16 +55,16 @@ def test_a_pg_dump_restores_into_a_new_database_with_every_row(app, runner, data
     admin = make_engine(database_url).execution_options(isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{restored.database}" WITH (FORCE)'))
-    scripts = _scripts(tmp_path)
+    scripts = write_scripts(tmp_path)
     env = dict(os.environ, PATH=f"{PG_BIN}:{os.environ['PATH']}", PGHOST=url.host, PGPORT=str(url.port),
                PGUSER=url.username, BACKUP_DIR=str(tmp_path), DATABASE=url.database, OWNER=url.username)
     try:
-        dump = _run(scripts["hailong-backup"], env=env)
+        dump = run_script(scripts["hailong-backup"], env=env)
         assert re.fullmatch(rf"{tmp_path}/{url.database}-\d{{8}}T\d{{6}}Z\.dump", dump)
         assert Path(dump).read_bytes()[:5] == b"PGDMP"  # the custom format
-        _run(scripts["hailong-restore"], dump, restored.database, env=env)
+        run_script(scripts["hailong-restore"], dump, restored.database, env=env)
         original_url, restored_url = database_url, restored.render_as_string(hide_password=False)
-        original, copy = _fingerprint(original_url), _fingerprint(restored_url)
+        original, copy = fingerprint(original_url), fingerprint(restored_url)
         assert copy == original
         assert original["responses"][0] > 100 and original["alembic_version"][0] == 1
         assert _served_and_estimated(restored_url) == _served_and_estimated(original_url)
@@ -117,16 +84,16 @@ def test_a_sqlite_backup_restores_over_the_database_file(app, runner, database_u
     backups.mkdir()
     target.parent.mkdir()
     target.write_bytes(b"the damaged database")
-    scripts = _scripts(tmp_path)
+    scripts = write_scripts(tmp_path)
     env = dict(os.environ, DATABASE_FILE=str(database), BACKUP_DIR=str(backups))
-    backup = _run(scripts["hailong-backup-sqlite"], env=env)
+    backup = run_script(scripts["hailong-backup-sqlite"], env=env)
     assert re.fullmatch(rf"{backups}/hailong-\d{{8}}T\d{{6}}Z\.db\.gz", backup)
     assert gzip.decompress(Path(backup).read_bytes())[:16] == b"SQLite format 3\x00"
-    _run(scripts["hailong-restore-sqlite"], backup, str(target), env=env)
+    run_script(scripts["hailong-restore-sqlite"], backup, str(target), env=env)
     [kept] = target.parent.glob("hailong.db.before-restore-*")
     assert kept.read_bytes() == b"the damaged database"
     restored_url = f"sqlite:///{target}"
-    original = _fingerprint(database_url)
-    assert _fingerprint(restored_url) == original
+    original = fingerprint(database_url)
+    assert fingerprint(restored_url) == original
     assert original["responses"][0] > 100
     assert _served_and_estimated(restored_url) == _served_and_estimated(database_url)

@@ -33,8 +33,9 @@ from typing import Any
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(1, str(Path(__file__).resolve().parents[1]))
+BENCH = Path(__file__).resolve().parent
+# bench/ holds scripts named like packages (bench/analysis.py): look there last, the checkout first.
+sys.path[:] = [str(BENCH.parent)] + [p for p in sys.path if Path(p or ".").resolve() != BENCH] + [str(BENCH)]
 
 from load_faults_check import compare, stored_rows
 from load_faults_faults import Injector, Schedule

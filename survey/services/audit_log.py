@@ -8,7 +8,7 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Row, func, or_, select
 from sqlalchemy.orm import Session
 
 from survey.db.audit import AuditEntry
@@ -77,10 +77,11 @@ def page_of(session: Session, where: AuditFilter, scope_unit_id: int | None, pag
     return AuditPage(list(entries), total, page, pages)
 
 
-def iter_entries(session: Session, where: AuditFilter, scope_unit_id: int | None) -> Iterator[AuditEntry]:
-    """Yield every matching entry, oldest first."""
-    query = _query(session, where, scope_unit_id).order_by(AuditEntry.id)
-    yield from session.scalars(query.execution_options(yield_per=1000))
+def iter_entries(session: Session, where: AuditFilter, scope_unit_id: int | None) -> Iterator[Row]:
+    """Yield every matching entry as a row with the entry's column names, oldest first."""
+    # Plain rows on the session's connection, not ORM objects: a whole log is read faster.
+    query = _query(session, where, scope_unit_id).with_only_columns(*AuditEntry.__table__.columns)
+    yield from session.connection().execute(query.order_by(AuditEntry.id).execution_options(yield_per=1000))
 
 
 def write_csv(session: Session, where: AuditFilter, scope_unit_id: int | None, stream) -> int:

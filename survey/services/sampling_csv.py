@@ -12,6 +12,8 @@ from survey.services.volumes import Problem
 FRAME_COLUMNS = ("code", "name", "parent_code", "level", "population", "households", "urban",
                  "certainty", "stratum")
 FRAME_REQUIRED = ("code", "name", "level")
+# Widths of the frame_units columns (PostgreSQL refuses longer text).
+FRAME_LIMITS = {"code": 64, "parent_code": 64, "level": 32, "stratum": 64}
 LISTING_COLUMNS = ("village_code", "name", "address")
 _URBAN = {"urban": True, "thành thị": True, "1": True, "rural": False, "nông thôn": False, "0": False}
 _FLAG = {"1": True, "yes": True, "true": True, "có": True, "0": False, "no": False, "false": False,
@@ -35,6 +37,10 @@ def records(data: bytes, required: tuple[str, ...]):
             None, "encoding",
             f"Tệp không phải UTF-8 (byte lỗi ở vị trí {exc.start}). Hãy lưu tệp dạng CSV UTF-8.",
             f"The file is not UTF-8 (bad byte at position {exc.start}). Save it as CSV UTF-8.")]) from None
+    if "\x00" in text:  # PostgreSQL stores no NUL; a file holding one is binary or UTF-16
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise CsvImportError([Problem(line, "nul", "có ký tự NUL: tệp không phải CSV UTF-8",
+                                      "holds a NUL character: the file is not CSV UTF-8")])
     reader = csv.reader(io.StringIO(text, newline=""))
     header = [cell.strip().lower() for cell in next(reader, None) or []]
     missing = [column for column in required if column not in header]
@@ -82,6 +88,8 @@ def _frame_unit(line: int, cells: dict[str, str]) -> tuple[FrameUnit | None, lis
     """Turn one record into a frame unit, or return its problems."""
     problems = [Problem(line, f"empty_{c}", f"{c} trống", f"{c} is empty")
                 for c in FRAME_REQUIRED if not cells.get(c)]
+    problems += [Problem(line, f"long_{c}", f"{c} dài quá {limit} ký tự", f"{c} is longer than {limit} characters")
+                 for c, limit in FRAME_LIMITS.items() if len(cells.get(c, "")) > limit]
     sizes = {}
     for column in ("population", "households"):
         raw = cells.get(column, "").replace(",", "")

@@ -25,6 +25,8 @@ from survey.domain.periods import local_date
 from survey.services.units import subtree_ids
 
 RATING_CHANNELS = ("kiosk", "qr")
+# transaction_volumes.processed is a 32-bit INTEGER column on PostgreSQL.
+PROCESSED_MAX = 2**31 - 1
 # Rows per INSERT statement: well under SQLite's limit of 32,766 bound parameters (7 per row).
 _CHUNK = 2_000
 
@@ -112,7 +114,12 @@ def parse_processed(line: int, value: object) -> tuple[int | None, Problem | Non
     if isinstance(value, int) and not isinstance(value, bool):
         count = value
     elif isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
-        count = int(value.strip())
+        count = int(value.strip()) if len(value.strip()) <= 12 else PROCESSED_MAX + 1
+    if count is not None and count > PROCESSED_MAX:
+        return None, Problem(
+            line, "processed", f"số hồ sơ đã giải quyết lớn quá (tối đa {PROCESSED_MAX})",
+            f"processed is too large (at most {PROCESSED_MAX})",
+        )
     if count is None or count < 0:
         return None, Problem(
             line, "processed", f"số hồ sơ đã giải quyết {value!r} phải là số nguyên không âm",

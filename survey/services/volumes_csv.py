@@ -32,6 +32,10 @@ def read_csv(data: bytes) -> list[VolumeRow]:
             f"Tệp không phải UTF-8 (byte lỗi ở vị trí {exc.start}). Hãy lưu tệp dạng CSV UTF-8.",
             f"The file is not UTF-8 (bad byte at position {exc.start}). Save it as CSV UTF-8.",
         )]) from None
+    if "\x00" in text:  # PostgreSQL takes no NUL in a code; a file holding one is binary or UTF-16
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise VolumeImportError([Problem(line, "nul", "có ký tự NUL: tệp không phải CSV UTF-8",
+                                         "holds a NUL character: the file is not CSV UTF-8")])
     reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, None)
     positions = _header_positions(header)

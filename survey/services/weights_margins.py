@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -39,7 +40,7 @@ def read_margins(data: bytes, items: dict[str, str] | None = None) -> Margins:
     for line, cells in records(data, ("variable", "category", "total")):
         try:
             value = float(cells["total"].replace(",", ""))
-            if not value >= 0:
+            if not (math.isfinite(value) and value >= 0):  # "inf" and "nan" parse as floats
                 raise ValueError
         except ValueError:
             problems.append(Problem(line, "bad_total", f"total phải là số không âm: {cells['total']!r}",

@@ -8,17 +8,16 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import Blueprint, current_app, jsonify, render_template, request, send_from_directory
+from flask import Blueprint, current_app, jsonify, render_template, request
 
-from survey.services import kiosk_pushes, kiosks, ratelimit
+from survey.services import kiosk_pushes, kiosks
 from survey.services.kiosk_config import KioskSettings, device_config
 from survey.services.questionnaires import VersionNotFound
+from survey.web import offline_apps
 from survey.web.database import request_session
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk", static_folder="static")
 
-PAIRING_ATTEMPTS = 10
-PAIRING_WINDOW_SECONDS = 900
 STATUS = {"invalid_credential": 401, "credential_revoked": 403, "forbidden": 403, "unknown_kiosk": 404,
           "no_questionnaire": 503}
 
@@ -32,20 +31,14 @@ def app_shell():
 @bp.get("/sw.js")
 def service_worker():
     """Serve the service worker from /kiosk/ so that its scope is the kiosk."""
-    response = send_from_directory(bp.static_folder, "js/sw.js", max_age=0)
-    response.headers["Cache-Control"] = "no-cache"
-    return response
+    return offline_apps.service_worker(bp.static_folder, "js/sw.js")
 
 
 @bp.post("/api/pair")
 def pair():
     """Exchange a one-time pairing code for a device token."""
     session = request_session()
-    address = (request.remote_addr or "unknown")[:64]
-    try:
-        ratelimit.check(session, f"kiosk-pair:{address}", PAIRING_ATTEMPTS, PAIRING_WINDOW_SECONDS)
-    finally:
-        session.commit()
+    offline_apps.limit_code_attempts(session, "kiosk-pair")
     kiosk, token = kiosks.pair(session, str(_json_object().get("code", "")))
     session.commit()
     return jsonify({"token": token, "kiosk": {"id": kiosk.id, "name": kiosk.name}}), 201

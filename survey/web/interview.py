@@ -6,19 +6,17 @@ cookie, so the blueprint is exempt from CSRF. Responses themselves go through PO
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, render_template, request, send_from_directory
+from flask import Blueprint, current_app, jsonify, render_template, request
 
 from survey.domain.sampling import SamplingError
-from survey.services import fieldwork, fieldwork_listing, fieldwork_outcomes, ratelimit
+from survey.services import fieldwork, fieldwork_listing, fieldwork_outcomes
 from survey.services.fieldwork import FieldworkError
 from survey.services.fieldwork_download import download
 from survey.services.questionnaires import VersionNotFound
+from survey.web import offline_apps
 from survey.web.database import request_session
 
 bp = Blueprint("interview", __name__, url_prefix="/interview")
-
-ENROL_ATTEMPTS = 10
-ENROL_WINDOW_SECONDS = 900
 
 
 @bp.get("/")
@@ -30,20 +28,14 @@ def app_shell():
 @bp.get("/sw.js")
 def service_worker():
     """Serve the service worker from /interview/ so that its scope is the app."""
-    response = send_from_directory(current_app.static_folder, "interview/sw.js", max_age=0)
-    response.headers["Cache-Control"] = "no-cache"
-    return response
+    return offline_apps.service_worker(current_app.static_folder, "interview/sw.js")
 
 
 @bp.post("/api/enrol")
 def enrol():
     """Exchange a one-time enrolment code for an enumerator device token."""
     session = request_session()
-    address = (request.remote_addr or "unknown")[:64]
-    try:
-        ratelimit.check(session, f"interview-enrol:{address}", ENROL_ATTEMPTS, ENROL_WINDOW_SECONDS)
-    finally:
-        session.commit()
+    offline_apps.limit_code_attempts(session, "interview-enrol")
     device, token = fieldwork.enrol(session, str(_json_object().get("code", "")))
     session.commit()
     return jsonify({"token": token, "device": {"id": device.id, "name": device.name}}), 201

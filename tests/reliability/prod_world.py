@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from survey.domain.loader import load_file
-from survey.services import accounts, kiosks, organisation, questionnaires
+from survey.services import accounts, kiosks, organisation, questionnaires, units
 from survey.web.database import session_scope
 
 KIOSK_FILE = Path(__file__).resolve().parents[2] / "questionnaires" / "kiosk" / "2026.1.yaml"
@@ -30,15 +30,22 @@ def build_world(app) -> ProdWorld:
         province = organisation.create_unit(session, code="P01", kind="province", name_vi="Tỉnh Thử")
         commune = organisation.create_unit(session, code="C01", kind="commune", name_vi="Xã Một",
                                            parent_id=province.id)
-        centre = organisation.create_unit(session, code="S01", kind="service_centre", name_vi="Trung tâm",
+        organisation.create_unit(session, code="S01", kind="service_centre", name_vi="Trung tâm",
                                           parent_id=commune.id)
         questionnaires.load(session, load_file(KIOSK_FILE))
         questionnaires.publish(session, "kiosk", "2026.1")
         accounts.create_user(session, username="quantri", display_name="Quản trị", password=PASSWORD,
                              role="admin")
-        code = kiosks.create(session, "Kiosk 1", centre.id, "2468").code
-        _, token = kiosks.pair(session, code)
+    _, token = pair_kiosk(app, "S01")
     return ProdWorld(token, "S01", "quantri")
+
+
+def pair_kiosk(app, unit: str) -> tuple[int, str]:
+    """Create a kiosk at ``unit`` and pair it; return its id and device token."""
+    with session_scope(app) as session:
+        code = kiosks.create(session, "Kiosk", units.by_code(session, unit).id, "2468").code
+        kiosk, token = kiosks.pair(session, code)
+        return kiosk.id, token
 
 
 def kiosk_rating(unit: str, *, rating: int = 2, phone: str | None = None) -> dict:

@@ -17,10 +17,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from prod_world import PASSWORD, build_world, kiosk_rating
+from prod_world import PASSWORD, build_world, kiosk_rating, pair_kiosk
 from sqlalchemy import func, select, text
 
 from survey.db.responses import Answer, Response
+from survey.services import kiosks
+from survey.web.database import session_scope
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 HAILONG = Path(sys.executable).with_name("hailong")
@@ -28,6 +30,7 @@ RATINGS = 160
 TWINS = 32
 SENDERS = 8
 IN_FLIGHT = 20
+REVOKED = 6
 CSRF = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
 
 
@@ -153,6 +156,15 @@ def test_three_workers_store_every_rating_once_share_sessions_and_stop_gracefull
     assert tuple(stored) == (RATINGS, RATINGS)
     assert answers == expected_answers
 
+    # No worker keeps a device's credential beyond one transaction: a revocation holds at once everywhere.
+    url = f"{base}/api/v1/responses"
+    kiosk_id, token = pair_kiosk(app, world.unit)
+    assert [_call(url, kiosk_rating(world.unit), token)[0] for _ in range(REVOKED)] == [201] * REVOKED
+    with session_scope(app) as session:
+        kiosks.revoke(session, kiosk_id)
+    refusals = [_call(url, kiosk_rating(world.unit), token) for _ in range(REVOKED)]
+    assert [(status, body["error"]["code"]) for status, body in refusals] == [(401, "credential_revoked")] * REVOKED
+
     # Each page may come from another worker: all of them share the instance's secret key.
     assert _staff_pages(base, world.username) == [(200, f"{base}/admin/")] * 12
 
@@ -161,11 +173,11 @@ def test_three_workers_store_every_rating_once_share_sessions_and_stop_gracefull
     assert status == 200 and [result["http_status"] for result in body["results"]] == [201] * IN_FLIGHT
     assert process.wait(timeout=60) == 0
     with app.extensions["hailong.db"][1]() as session:
-        assert session.scalar(select(func.count()).select_from(Response)) == RATINGS + IN_FLIGHT
+        assert session.scalar(select(func.count()).select_from(Response)) == RATINGS + REVOKED + IN_FLIGHT
     lines = [json.loads(line) for line in log.read_text().splitlines()]
     access = [line for line in lines if line["logger"] == "survey.access"]
     submissions = [line for line in access if line["path"] == "/api/v1/responses"]
-    assert len(submissions) == 2 * len(sends) + 1
+    assert len(submissions) == 2 * len(sends) + 2 * REVOKED + 1
     assert [line["user_id"] > 0 for line in access if line["path"] == "/admin/"][-12:] == [True] * 12
     assert len({line["pid"] for line in access}) >= 2
     assert len({line["request_id"] for line in access}) == len(access)

@@ -25,6 +25,7 @@ import atexit
 import json
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -187,6 +188,10 @@ def main() -> None:
     parser.add_argument("--max-seconds", type=float, default=3600)
     parser.add_argument("--json", type=Path, default=Path("load_faults.json"))
     args = parser.parse_args()
+    # A background job ignores SIGINT and SIGTERM ends it without cleanup: turn both into an exit
+    # that runs the finally blocks, which kill gunicorn and stop the cluster.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     schedule = Schedule.parse(args.faults, app_every=args.kill_app_every, pg_every=args.restart_pg_every,
                               app_down=args.app_down)
     result = run(args.kiosks, args.ratings, args.rate, schedule, args.workers, args.seed, args.max_seconds)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
 from sqlalchemy import text
+from werkzeug.security import generate_password_hash
 
 from survey.db import migrate
 from survey.db.engine import make_engine
@@ -21,6 +24,7 @@ settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 DATA = Path(__file__).parent / "data"
 POSTGRES_URL = os.environ.get("HAILONG_TEST_POSTGRES_URL")
+CSRF_FIELD = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
 
 
 @pytest.fixture
@@ -78,3 +82,30 @@ def client(app):
 def runner(app):
     """Return a CLI runner bound to the application."""
     return app.test_cli_runner()
+
+
+@dataclass(frozen=True)
+class StaffLogin:
+    """A password for test staff accounts (with a cheap hash) and the real login form, CSRF token included."""
+
+    password: str
+    password_hash: str
+
+    def csrf_token(self, client, path: str) -> str:
+        """Return the CSRF token found on a form page."""
+        return CSRF_FIELD.search(client.get(path).get_data(as_text=True)).group(1)
+
+    def log_in(self, client, username: str, password: str | None = None) -> None:
+        """Log the client in as ``username`` through /auth/login or fail the test."""
+        data = {"csrf_token": self.csrf_token(client, "/auth/login"), "username": username,
+                "password": password or self.password}
+        response = client.post("/auth/login", data=data)
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+
+
+@pytest.fixture(scope="session")
+def staff_login() -> StaffLogin:
+    """Return the staff login helper; accounts made with its password_hash log in with its password."""
+    password = "mat-khau-thu-nghiem"
+    # A cheap hash: these accounts only need to log in through the real login form.
+    return StaffLogin(password, generate_password_hash(password, method="pbkdf2:sha256:1000"))

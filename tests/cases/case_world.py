@@ -7,7 +7,6 @@ import uuid
 from dataclasses import dataclass
 
 import pytest
-from case_login import PASSWORD_HASH
 
 from survey.db.accounts import User
 from survey.db.organisation import Unit
@@ -43,7 +42,7 @@ class CaseWorld:
 
 
 @pytest.fixture
-def case_world(app) -> CaseWorld:
+def case_world(app, staff_login) -> CaseWorld:
     """Create the units, users (admin, analyst, a manager per commune) and kiosk tokens."""
     kiosk = next(p for p in bundled_questionnaire_files() if p.parent.name == "kiosk")
     with session_scope(app) as session:
@@ -59,7 +58,7 @@ def case_world(app) -> CaseWorld:
                                  ("manager1", "unit_manager", ids["C01"]),
                                  ("manager2", "unit_manager", ids["C02"]),
                                  ("supervisor", "supervisor", ids["C01"])):
-            user = User(username=name, display_name=name.title(), password_hash=PASSWORD_HASH, role=role,
+            user = User(username=name, display_name=name.title(), password_hash=staff_login.password_hash, role=role,
                         unit_id=unit)
             session.add(user)
             session.flush()

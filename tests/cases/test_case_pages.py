@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from case_login import PASSWORD, csrf_token, log_in
 from case_world import ICT, PHONE
 from sqlalchemy import select
 
@@ -37,15 +36,15 @@ def _page(client, path, **params):
     return response.status_code, response.get_data(as_text=True)
 
 
-def test_anonymous_and_other_roles_are_kept_out(client, case_world, opened):
+def test_anonymous_and_other_roles_are_kept_out(staff_login, client, case_world, opened):
     assert client.get("/cases/").status_code == 302
-    log_in(client, "supervisor", PASSWORD)
+    staff_login.log_in(client, "supervisor")
     assert client.get("/cases/").status_code == 403
     assert client.get(f"/cases/{opened['comment']}").status_code == 403
 
 
-def test_a_manager_lists_the_cases_of_their_commune(client, case_world, opened):
-    log_in(client, "manager1", PASSWORD)
+def test_a_manager_lists_the_cases_of_their_commune(staff_login, client, case_world, opened):
+    staff_login.log_in(client, "manager1")
     status, page = _page(client, "/cases/")
     assert status == 200
     assert "Chờ lâu" in page and "Gọi lại giúp tôi" in page and "Phường Hai chậm" not in page
@@ -54,11 +53,11 @@ def test_a_manager_lists_the_cases_of_their_commune(client, case_world, opened):
     assert "Chờ lâu" not in _page(client, "/cases/", unit="S01")[1]
 
 
-def test_overdue_filter_and_response_times(client, case_world, opened, monkeypatch):
+def test_overdue_filter_and_response_times(staff_login, client, case_world, opened, monkeypatch):
     import survey.web.cases as views
 
     monkeypatch.setattr(views, "_today", lambda: dt.date(2026, 3, 4))
-    log_in(client, "analyst", PASSWORD)
+    staff_login.log_in(client, "analyst")
     status, page = _page(client, "/cases/", overdue="y", period="2026-Q1")
     assert status == 200
     assert page.count('class="overdue"') == 3
@@ -66,40 +65,42 @@ def test_overdue_filter_and_response_times(client, case_world, opened, monkeypat
     assert _page(client, "/cases/", period="2026-Q7")[0] == 200
 
 
-def test_the_phone_is_shown_to_the_units_manager_only(client, app, case_world, opened):
-    log_in(client, "manager1", PASSWORD)
+def test_the_phone_is_shown_to_the_units_manager_only(staff_login, client, app, case_world, opened):
+    staff_login.log_in(client, "manager1")
     status, page = _page(client, f"/cases/{opened['callback']}")
     assert status == 200 and PHONE in page
     other = app.test_client()
-    log_in(other, "analyst", PASSWORD)
+    staff_login.log_in(other, "analyst")
     status, page = _page(other, f"/cases/{opened['callback']}")
     assert status == 200 and PHONE not in page and "Gọi lại giúp tôi" in page
     assert "/acknowledge\"" not in page and "/answer\"" not in page
 
 
-def test_a_manager_of_another_commune_gets_404(client, case_world, opened):
-    log_in(client, "manager2", PASSWORD)
+def test_a_manager_of_another_commune_gets_404(staff_login, client, case_world, opened):
+    staff_login.log_in(client, "manager2")
     assert client.get(f"/cases/{opened['comment']}").status_code == 404
-    token = csrf_token(client, f"/cases/{opened['other']}")
+    token = staff_login.csrf_token(client, f"/cases/{opened['other']}")
     response = client.post(f"/cases/{opened['comment']}/acknowledge", data={"csrf_token": token})
     assert response.status_code == 404
 
 
-def test_status_steps_through_the_forms(client, app, case_world, opened):
-    log_in(client, "manager1", PASSWORD)
+def test_status_steps_through_the_forms(staff_login, client, app, case_world, opened):
+    staff_login.log_in(client, "manager1")
     path = f"/cases/{opened['callback']}"
     assert client.post(f"{path}/acknowledge").status_code == 400  # no CSRF token
-    assert client.post(f"{path}/acknowledge", data={"csrf_token": csrf_token(client, path)}).status_code == 302
-    response = client.post(f"{path}/answer", data={"csrf_token": csrf_token(client, path), "text": ""})
-    assert response.status_code == 400
-    response = client.post(f"{path}/answer", data={"csrf_token": csrf_token(client, path),
-                                                   "text": "Đã liên hệ và giải quyết."})
-    assert response.status_code == 302
-    assert client.post(f"{path}/communicated", data={"csrf_token": csrf_token(client, path)}).status_code == 302
-    assert client.post(f"{path}/close", data={"csrf_token": csrf_token(client, path)}).status_code == 302
-    response = client.post(f"{path}/close", data={"csrf_token": csrf_token(client, path)})
-    assert response.status_code == 409
-    assert client.post(f"{path}/explode", data={"csrf_token": csrf_token(client, path)}).status_code == 404
+
+    def step(action: str, **data) -> int:
+        """Post one step's form with the page's CSRF token; return the status code."""
+        return client.post(f"{path}/{action}", data={"csrf_token": staff_login.csrf_token(client, path),
+                                                      **data}).status_code
+
+    assert step("acknowledge") == 302
+    assert step("answer", text="") == 400
+    assert step("answer", text="Đã liên hệ và giải quyết.") == 302
+    assert step("communicated") == 302
+    assert step("close") == 302
+    assert step("close") == 409
+    assert step("explode") == 404
     with session_scope(app) as session:
         case = session.get(FeedbackCase, opened["callback"])
         assert case.status == "closed" and case.answer_text == "Đã liên hệ và giải quyết."
@@ -108,8 +109,8 @@ def test_status_steps_through_the_forms(client, app, case_world, opened):
     assert "Đã liên hệ và giải quyết." in page and "Manager1" in page
 
 
-def test_an_analyst_cannot_take_steps(client, case_world, opened):
-    log_in(client, "analyst", PASSWORD)
+def test_an_analyst_cannot_take_steps(staff_login, client, case_world, opened):
+    staff_login.log_in(client, "analyst")
     path = f"/cases/{opened['comment']}"
-    response = client.post(f"{path}/acknowledge", data={"csrf_token": csrf_token(client, path)})
+    response = client.post(f"{path}/acknowledge", data={"csrf_token": staff_login.csrf_token(client, path)})
     assert response.status_code == 403

@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 from export_expected import PHONE
 from sqlalchemy import select
-from web_login import PASSWORD_HASH
 
 from survey.db.accounts import User
 from survey.db.organisation import Service, Unit
@@ -73,7 +72,7 @@ def _payload(version: str, answers: dict, unit: str, when: dt.datetime, service:
 
 
 @pytest.fixture
-def export_world(app, mini_file) -> ExportWorld:
+def export_world(app, mini_file, staff_login) -> ExportWorld:
     """Publish mini 2026.1 and 2026.2 and submit 24 responses in two communes and two quarters."""
     with session_scope(app) as session:
         province = Unit(code="P01", kind="province", name_vi="Tỉnh Thử")
@@ -89,7 +88,7 @@ def export_world(app, mini_file) -> ExportWorld:
                                  ("manager1", "unit_manager", units["C01"]),
                                  ("manager2", "unit_manager", units["C02"]),
                                  ("supervisor", "supervisor", units["C01"])):
-            user = User(username=name, display_name=name, password_hash=PASSWORD_HASH, role=role, unit_id=unit)
+            user = User(username=name, display_name=name, password_hash=staff_login.password_hash, role=role, unit_id=unit)
             session.add(user)
             session.flush()
             users[name] = user.id

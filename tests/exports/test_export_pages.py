@@ -9,7 +9,6 @@ import pandas as pd
 import pyreadstat
 import pytest
 from export_expected import COLUMNS, PHONE, expected_rows
-from web_login import PASSWORD, log_in
 
 
 def _get(client, **params):
@@ -25,21 +24,21 @@ def test_anonymous_users_are_sent_to_the_login_page(client, export_world):
     assert _get(client, code="mini").status_code == 302
 
 
-def test_a_supervisor_may_not_export(client, export_world):
-    log_in(client, "supervisor", PASSWORD)
+def test_a_supervisor_may_not_export(staff_login, client, export_world):
+    staff_login.log_in(client, "supervisor")
     assert client.get("/exports/").status_code == 403
     assert _get(client, code="mini", file_format="csv").status_code == 403
 
 
-def test_the_form_offers_the_units_of_the_scope_only(client, export_world):
-    log_in(client, "manager1", PASSWORD)
+def test_the_form_offers_the_units_of_the_scope_only(staff_login, client, export_world):
+    staff_login.log_in(client, "manager1")
     page = client.get("/exports/").get_data(as_text=True)
     assert "S01" in page and "C01" in page and "C02" not in page
     assert 'value="mini"' in page
 
 
-def test_a_manager_downloads_the_csv_of_their_commune(client, export_world):
-    log_in(client, "manager1", PASSWORD)
+def test_a_manager_downloads_the_csv_of_their_commune(staff_login, client, export_world):
+    staff_login.log_in(client, "manager1")
     response = _get(client, code="mini", file_format="csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert 'filename="mini.csv"' in response.headers["Content-Disposition"]
@@ -50,16 +49,16 @@ def test_a_manager_downloads_the_csv_of_their_commune(client, export_world):
     assert sorted(frame["uuid"]) == sorted(expected_rows(export_world, units={"C01", "S01"}))
 
 
-def test_a_manager_cannot_export_another_commune(client, export_world):
-    log_in(client, "manager1", PASSWORD)
+def test_a_manager_cannot_export_another_commune(staff_login, client, export_world):
+    staff_login.log_in(client, "manager1")
     response = _get(client, code="mini", file_format="csv", unit="C02")
     assert response.status_code == 403
     assert "C02" in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("file_format", ["xlsx", "dta", "sav"])
-def test_an_analyst_downloads_every_format(client, export_world, tmp_path, file_format):
-    log_in(client, "analyst", PASSWORD)
+def test_an_analyst_downloads_every_format(staff_login, client, export_world, tmp_path, file_format):
+    staff_login.log_in(client, "analyst")
     response = _get(client, code="mini", file_format=file_format, period="2026-Q2", exclude_flagged="y",
                     channels="web")
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
@@ -77,8 +76,8 @@ def test_an_analyst_downloads_every_format(client, export_world, tmp_path, file_
     assert PHONE.encode() not in response.get_data()
 
 
-def test_invalid_requests_are_explained(client, export_world):
-    log_in(client, "analyst", PASSWORD)
+def test_invalid_requests_are_explained(staff_login, client, export_world):
+    staff_login.log_in(client, "analyst")
     assert _get(client, code="mini", period="2026-Q9").status_code == 400
     assert _get(client, code="nope").status_code == 400
     response = _get(client, code="mini", file_format="pdf")

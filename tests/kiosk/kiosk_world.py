@@ -66,14 +66,11 @@ def world(app, monkeypatch) -> World:
 
 
 @pytest.fixture
-def login(client):
+def login(client, staff_login):
     """Return a function that logs the test client in as one of the STAFF accounts."""
 
     def as_user(username: str):
-        page = client.get("/auth/login").get_data(as_text=True)
-        data = {"csrf_token": CSRF.search(page).group(1), "username": username, "password": PASSWORD}
-        response = client.post("/auth/login", data=data)
-        assert response.status_code == 302, response.get_data(as_text=True)
+        staff_login.log_in(client, username, PASSWORD)
         return client
 
     return as_user

@@ -43,6 +43,10 @@ def read_item(
     for flag in ("required", "pii"):
         if flag in raw and not isinstance(raw[flag], bool):
             log.add(where, f"'{flag}' must be true or false")
+    dimension = raw.get("dimension")
+    if dimension is not None and not isinstance(dimension, str):
+        log.add(where, f"'dimension' must be the code of a dimension, not {dimension!r}")
+        dimension = None
     item = Item(
         code=code or "",
         type=item_type,
@@ -59,7 +63,7 @@ def read_item(
         ),
         min=low,
         max=high,
-        dimension=raw.get("dimension"),
+        dimension=dimension,
         role=role,
         pii=raw.get("pii") is True,
     )

@@ -59,7 +59,11 @@ def parse_yaml(text: str, source: str = "") -> Any:
 
 def load_text(text: str, source: str = "") -> Questionnaire:
     """Return the questionnaire defined by YAML ``text``."""
-    return build_questionnaire(parse_yaml(text, source), source)
+    try:
+        return build_questionnaire(parse_yaml(text, source), source)
+    except RecursionError:
+        # Thousands of nested brackets exhaust the recursion of PyYAML or of the schema's tree walk.
+        raise QuestionnaireError([Problem(source, "", "the definition is nested too deeply")]) from None
 
 
 def load_file(path: str | Path) -> Questionnaire:

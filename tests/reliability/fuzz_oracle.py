@@ -7,11 +7,16 @@ stored equals what was sent: the raw JSON (personal data removed) and one typed 
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import json
+import os
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
+from fuzz_payloads import FORMS
+from fuzz_world import row_counts
 from sqlalchemy import select
 
 from survey.db.qr import SpentQrToken
@@ -19,10 +24,11 @@ from survey.db.questionnaires import QuestionnaireVersion
 from survey.db.responses import Answer, CountedTransaction, PiiAnswer, Response, ResponseFlag
 from survey.web.database import session_scope
 
-from fuzz_payloads import FORMS
-from fuzz_world import row_counts
-
 OUTCOMES: Counter = Counter()  # (surface, engine, HTTP status or outcome) -> count, for the report
+# HAILONG_FUZZ_OUTCOMES=<file>: write the counts there as JSON when the test run ends.
+if os.environ.get("HAILONG_FUZZ_OUTCOMES"):
+    atexit.register(lambda: Path(os.environ["HAILONG_FUZZ_OUTCOMES"]).write_text(json.dumps(
+        [[*key, count] for key, count in sorted(OUTCOMES.items(), key=str)], indent=0)))
 OWNED = {"answers": Answer, "pii_answers": PiiAnswer, "response_flags": ResponseFlag,
          "counted_transactions": CountedTransaction}
 

@@ -12,13 +12,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from fuzz_world import BUNDLED, MINI, QR_CONFIG
 from hypothesis import strategies as st
 
 from survey.domain import qrtoken
 from survey.domain.loader import load_file
 from survey.domain.model import Item, Questionnaire
-
-from fuzz_world import BUNDLED, MINI, QR_CONFIG
 
 FORMS: dict[str, Questionnaire] = {
     form.code: form for form in (load_file(BUNDLED / "kiosk" / "2026.1.yaml"),
@@ -98,35 +97,44 @@ def _moment(now: dt.datetime) -> st.SearchStrategy[str]:
     return st.one_of(recent, recent, recent, odd)
 
 
-@st.composite
-def sendings(draw, world, now: dt.datetime) -> Sending:
-    """Draw a payload for some channel and credential, then break it in zero or more ways."""
-    channel = draw(st.sampled_from(["kiosk", "interview", "web", "qr", "qr"]))
-    code = draw(st.sampled_from(["kiosk", "sipas"] if channel == "qr" else sorted(FORMS)))
-    form = FORMS[code]
-    submitted = draw(_moment(now))
-    payload = {
-        "uuid": str(draw(st.uuids(version=4))),
-        "questionnaire": {"code": form.code, "version": form.version},
-        "channel": channel, "unit": draw(st.sampled_from(IN_SCOPE[channel])),
-        "submitted_at": submitted, "answers": draw(answers(form)),
-    }
-    if draw(st.booleans()):
-        payload["service"] = "1.000894"
-    if draw(st.booleans()):
-        payload["transaction_ref"] = draw(st.from_regex(r"[A-Z0-9.\-]{1,30}", fullmatch=True))
-    token = draw(_credential(channel, world, payload, now))
-    for _ in range(draw(st.integers(0, 3))):
-        draw(_mutation(world, now))(payload)
-    return Sending(payload, token, channel == "web")
+REFERENCE = st.from_regex(r"[A-Z0-9.\-]{1,30}", fullmatch=True)
+ANSWERS = {code: answers(form) for code, form in FORMS.items()}
+WRONG_TOKEN = TEXT.map(lambda text: text.encode("latin-1", "replace").decode("latin-1").replace("\n", ""))
 
 
-@st.composite
+def sendings(world, now: dt.datetime) -> st.SearchStrategy[Sending]:
+    """Return a strategy of payloads for some channel and credential, broken in zero or more ways."""
+    moment, mutation = _moment(now), _mutation(world, now)
+    wrong_token = st.one_of(st.none(), st.sampled_from(sorted(world.tokens.values())), WRONG_TOKEN)
+
+    @st.composite
+    def sending(draw) -> Sending:
+        channel = draw(st.sampled_from(["kiosk", "interview", "web", "qr", "qr"]))
+        code = draw(st.sampled_from(["kiosk", "sipas"] if channel == "qr" else sorted(FORMS)))
+        form = FORMS[code]
+        payload = {
+            "uuid": str(draw(st.uuids(version=4))),
+            "questionnaire": {"code": form.code, "version": form.version},
+            "channel": channel, "unit": draw(st.sampled_from(IN_SCOPE[channel])),
+            "submitted_at": draw(moment), "answers": draw(ANSWERS[code]),
+        }
+        if draw(st.booleans()):
+            payload["service"] = "1.000894"
+        if draw(st.booleans()):
+            payload["transaction_ref"] = draw(REFERENCE)
+        if draw(st.integers(0, 9)) == 0:
+            token = draw(wrong_token)
+        else:
+            token = _credential(draw, channel, world, payload, now)
+        for _ in range(draw(st.integers(0, 3))):
+            draw(mutation)(payload)
+        return Sending(payload, token, channel == "web")
+
+    return sending()
+
+
 def _credential(draw, channel: str, world, payload: dict, now: dt.datetime) -> str | None:
-    """Return the channel's token (a signed link matching the payload for qr), or a wrong one."""
-    if draw(st.integers(0, 9)) == 0:
-        return draw(st.one_of(st.none(), st.sampled_from(sorted(world.tokens.values())), TEXT.map(
-            lambda text: text.encode("latin-1", "replace").decode("latin-1").replace("\n", ""))))
+    """Return the channel's token: a device token, or for qr a signed link matching the payload."""
     if channel == "kiosk":
         return world.tokens[draw(st.sampled_from(["kiosk", "kiosk", "kiosk_revoked"]))]
     if channel == "interview":

@@ -13,6 +13,8 @@ import csv
 import io
 
 import pytest
+from fuzz_oracle import OUTCOMES
+from fuzz_world import fuzzed, row_counts  # noqa: F401  (a fixture)
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
@@ -28,12 +30,9 @@ from survey.services.volumes_csv import read_csv
 from survey.services.weights_margins import read_margins
 from survey.web.database import session_scope
 
-from fuzz_oracle import OUTCOMES
-from fuzz_world import fuzzed, row_counts  # noqa: F401  (a fixture)
-
-EXAMPLES = {"frame": {"sqlite": 200, "postgresql": 150}, "listing": {"sqlite": 200, "postgresql": 125},
-            "margins": {"sqlite": 200, "postgresql": 75}, "volumes": {"sqlite": 200, "postgresql": 150}}
-FUZZ = dict(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large], deadline=None)
+EXAMPLES = {"frame": {"sqlite": 3000, "postgresql": 150}, "listing": {"sqlite": 2500, "postgresql": 125},
+            "margins": {"sqlite": 1500, "postgresql": 75}, "volumes": {"sqlite": 3000, "postgresql": 150}}
+FUZZ = {"suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large], "deadline": None}
 FRAME = ("code", "name", "parent_code", "level", "population", "households", "urban", "certainty", "stratum")
 CODES = ["P", "D1", "D2", "D1C1", "D1C2", "D2C1", "D1C1V1", "D1C1V2", "D1C2V1", "D2C1V1", "D2C1V2"]
 ODD_CELLS = ["", " ", "=1+1", "=HYPERLINK(\"http://x\")", "+cmd|' /C calc'!A0", "@SUM(A1)", "-1", "1e400", "nan",

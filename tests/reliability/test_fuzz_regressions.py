@@ -7,9 +7,11 @@ import json
 import uuid
 
 import pytest
-
 from fuzz_oracle import assert_accounted, assert_round_trip
 from fuzz_world import fuzzed, row_counts  # noqa: F401  (a fixture)
+
+from survey.domain.loader import load_text
+from survey.domain.problems import QuestionnaireError
 
 
 def kiosk_payload(**changes) -> dict:
@@ -86,3 +88,14 @@ def test_document_routes_with_a_nul_are_not_found(fuzzed, path):
     _, app, _ = fuzzed
     response = app.test_client().get(path)
     assert response.status_code == 404 and response.get_json()["error"]["code"] == "unknown_questionnaire"
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("[" * 3000 + "]" * 3000, "nested too deeply"),  # RecursionError in PyYAML
+    ("code: mini\nsections: [{code: s, label: {vi: a}, items: [{code: q, type: text, label: {vi: b}, dimension: []}]}]",
+     "'dimension' must be the code of a dimension"),  # a list as dimension: TypeError (unhashable)
+])
+def test_loader_refusals_found_by_fuzzing(text, message):
+    with pytest.raises(QuestionnaireError) as refused:
+        load_text(text, "fuzz/2026.1.yaml")
+    assert message in str(refused.value) and "fuzz/2026.1.yaml" in str(refused.value)

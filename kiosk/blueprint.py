@@ -15,6 +15,7 @@ from survey.services.kiosk_config import KioskSettings, device_config
 from survey.services.questionnaires import VersionNotFound
 from survey.web import offline_apps
 from survey.web.database import request_session
+from survey.web.security import limit_api_client
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk", static_folder="static")
 
@@ -78,6 +79,7 @@ def push():
     """Let an integration push "transaction T, service S, counter C" to a kiosk in its scope."""
     session = request_session()
     credential_id, scope = kiosk_pushes.api_client_scope(session, _bearer())
+    limit_api_client(session, credential_id)
     body = _json_object()
     kiosk_id = body.get("kiosk")
     if not isinstance(kiosk_id, int) or isinstance(kiosk_id, bool):

@@ -1,7 +1,7 @@
 """``POST /api/v1/qr-links``: a signed link for one transaction, for the one-stop software.
 
 Authenticated with an API client key (``Authorization: Bearer hla_...``) scoped to units, so exempt
-from CSRF. Nothing is written: the link carries what it grants.
+from CSRF. Nothing is written but the key's rate-limit count: the link carries what it grants.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from survey.db.base import utcnow
 from survey.services import credentials, qrimages, qrlinks
 from survey.services.submission_errors import SubmissionError
 from survey.web.database import request_session
+from survey.web.security import limit_api_client
 from survey.web.qr_keys import keyring_and_settings, link_url
 
 FIELDS = {"unit", "transaction_ref", "service", "questionnaire"}
@@ -55,6 +56,7 @@ def _api_client_scope(session) -> int | None:
     credential = credentials.find(session, token.strip(), ("api_client",))
     if credential is None or credential.revoked_at is not None:
         raise SubmissionError("invalid_credential")
+    limit_api_client(session, credential.id)
     return credential.unit_id
 
 

@@ -1,10 +1,16 @@
-"""Security headers for every response, set from the first template on."""
+"""Security headers for every response, and the 429 answer of every rate limit."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import Flask, Response, current_app, jsonify, request
 
+from survey.services import ratelimit
 from survey.services.ratelimit import RateLimited
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -18,6 +24,9 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "frame-ancestors 'none'",
     "form-action 'self'",
 ])
+
+# Requests a minute of one API client key (the one-stop software sends one per transaction).
+API_RATE_LIMIT = 600
 
 HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
@@ -43,6 +52,15 @@ def _add_headers(response: Response) -> Response:
     if hsts and request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", f"max-age={int(hsts)}; includeSubDomains")
     return response
+
+
+def limit_api_client(session: Session, credential_id: int) -> None:
+    """Count a request of an API client key and commit it; raise RateLimited over API_RATE_LIMIT a minute."""
+    limit = int(current_app.config.get("API_RATE_LIMIT", API_RATE_LIMIT))
+    try:
+        ratelimit.check(session, f"api-client:{credential_id}", limit, 60)
+    finally:
+        session.commit()
 
 
 def _rate_limited(error: RateLimited):

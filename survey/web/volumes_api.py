@@ -14,6 +14,7 @@ from survey.services.volumes import (
     parse_processed,
 )
 from survey.web.database import request_session
+from survey.web.security import limit_api_client
 
 bp = Blueprint("volumes_api", __name__, url_prefix="/api/v1")
 
@@ -28,6 +29,7 @@ def import_volumes():
     if credential is None or credential.revoked_at is not None:
         return _error(401, "unauthorized", "Thiếu khóa API hợp lệ (Authorization: Bearer ...).",
                       "A valid API key is required (Authorization: Bearer ...).")
+    limit_api_client(session, credential.id)
     body = request.get_json(silent=True)
     items = body.get("rows") if isinstance(body, dict) else body
     if not isinstance(items, list) or not items or len(items) > MAX_ROWS:

@@ -1,5 +1,6 @@
 """Login lockout per account and per address, shared by every worker through the database, and the
-429 answers of the kiosk pairing and tablet enrolment APIs (Retry-After, vi/en JSON), on both engines."""
+429 answers (Retry-After, vi/en JSON) of kiosk pairing, tablet enrolment and API client keys, on both
+engines."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import datetime as dt
 from access_world import BASE, PASSWORD, PASSWORD_HASH, csrf_token
 
 from survey.db.accounts import User
+from survey.services import api_keys, organisation
 from survey.services.login import LoginLimits, login
 from survey.web.app import create_app
 from survey.web.database import session_scope
@@ -100,3 +102,23 @@ def test_tablet_enrolment_is_rate_limited_per_address(app):
     statuses = [client.post("/interview/api/enrol", json={"code": "AAAAAAAA"}).status_code for _ in range(10)]
     assert statuses == [403] * 10
     _assert_rate_limited(client.post("/interview/api/enrol", json={"code": "AAAAAAAA"}))
+
+
+def test_an_api_client_key_is_rate_limited_across_the_integration_apis(app):
+    app.config["API_RATE_LIMIT"] = 3
+    with session_scope(app) as session:
+        unit = organisation.create_unit(session, code="P01", kind="province", name_vi="Tỉnh Thử")
+        keys = [api_keys.issue(session, f"Khoá {n}", unit.id).token for n in (1, 2)]
+    client = app.test_client()
+
+    def call(path: str, body: dict, key: str = keys[0]):
+        return client.post(path, json=body, headers={"Authorization": f"Bearer {key}"})
+
+    link = {"unit": "P01", "transaction_ref": "HS-1"}
+    assert call("/api/v1/qr-links", link).status_code == 201
+    assert call("/api/v1/transaction-volumes", {"rows": []}).status_code == 400
+    assert call("/kiosk/api/push", {"kiosk": 999, "transaction_ref": "HS-1"}).status_code == 404
+    for path, body in (("/api/v1/qr-links", link), ("/api/v1/transaction-volumes", {"rows": []}),
+                       ("/kiosk/api/push", {"kiosk": 999, "transaction_ref": "HS-1"})):
+        _assert_rate_limited(call(path, body))
+    assert call("/api/v1/qr-links", link, keys[1]).status_code == 201  # the limit is per key

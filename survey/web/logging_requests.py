@@ -45,6 +45,9 @@ def install_handler(level: str | int) -> None:
     root.addHandler(handler)
     for name in OWN_LOGGERS:
         logging.getLogger(name).setLevel(level.upper() if isinstance(level, str) else level)
+    # The development server's own request lines (hailong demo) would carry query strings and QR
+    # tokens; the access lines above replace them.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
 
 def _start_request() -> None:

@@ -6,9 +6,13 @@ import json
 import logging
 import re
 import sys
+import threading
+import urllib.error
+import urllib.request
 
 import pytest
 from prod_world import PASSWORD, build_world, kiosk_rating
+from werkzeug.serving import make_server
 
 from survey.db import migrate
 from survey.web.app import create_app
@@ -20,7 +24,12 @@ PHONE = "0912345678"
 
 def _lines(capsys) -> list[dict]:
     """Return the JSON log lines written to standard output so far (every line must be JSON)."""
-    return [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.strip()]
+    return _lines_of(capsys.readouterr().out)
+
+
+def _lines_of(output: str) -> list[dict]:
+    """Return the JSON log lines of some output (every line must be JSON)."""
+    return [json.loads(line) for line in output.splitlines() if line.strip()]
 
 
 def _access(lines: list[dict]) -> list[dict]:
@@ -152,3 +161,20 @@ def test_the_formatter_scrubs_tokens_and_phone_numbers_from_messages_and_traceba
     assert line["message"] == "device hle_[redacted] phone [phone]"
     assert "hlk_[redacted] called from [phone]" in line["exception"]
     assert "c2VjcmV0" not in line["exception"] and "912345678" not in json.dumps(line)
+
+
+def test_the_development_server_adds_no_request_line_with_the_query_or_a_token(app, capsys):
+    server = make_server("127.0.0.1", 0, app)
+    thread = threading.Thread(target=server.serve_forever)
+    thread.start()
+    token = "VG9rZW4tb2YtYS1xci1saW5rLXZhbHVl"
+    try:
+        urllib.request.urlopen(f"http://127.0.0.1:{server.port}/r/{token}?lang=vi&t=query-secret", timeout=60)
+    except urllib.error.HTTPError:
+        pass  # the page refuses an unknown token; the log lines are what matter here
+    finally:
+        server.shutdown()
+        thread.join()
+    captured = capsys.readouterr()
+    assert token not in captured.out + captured.err and "query-secret" not in captured.out + captured.err
+    assert [line["path"] for line in _access(_lines_of(captured.out))] == ["/r/<token>"]

@@ -64,10 +64,15 @@ def defaults(instance_path: str) -> dict:
         "PROXY_FIX_X_PORT": 0,
         "PROXY_FIX_X_PREFIX": 0,
         "SERVER_BIND": "127.0.0.1:8000",
-        "SERVER_WORKERS": 2 * (os.cpu_count() or 1) + 1,
+        "SERVER_WORKERS": 2 * _cores() + 1,
         "SERVER_TIMEOUT": 60,
         "SERVER_GRACEFUL_TIMEOUT": 30,
     }
+
+
+def _cores() -> int:
+    """Return the number of CPU cores this process may run on (its affinity, not the machine's total)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def instance_secret(instance: Path) -> str:

@@ -33,16 +33,10 @@ ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
 
 def pytest_collection_modifyitems(items) -> None:
-    """Mark every test of this folder as a browser test, retried once after a failure.
-
-    Two timing failures were seen in full runs on the 2-core machine (a full-screen change and an
-    offline switch that Chromium's network emulation let through); both pass when rerun. The retry
-    keeps them visible in pytest's summary ("rerun") instead of hiding them, until they are fixed.
-    """
+    """Mark every test of this folder as a browser test."""
     for item in items:
         if Path(str(item.fspath)).is_relative_to(Path(__file__).parent):
             item.add_marker(pytest.mark.browser)
-            item.add_marker(pytest.mark.flaky(reruns=1))
 
 
 @pytest.fixture(scope="session")

@@ -29,7 +29,11 @@ def pair(page, server, code: str) -> None:
 
 
 def wait_for_service_worker(page) -> None:
-    """Wait until the service worker controls the page (it then serves the shell offline)."""
+    """Wait until the service worker controls the page (it then serves the shell offline).
+
+    Go offline only after this: a worker still installing and claiming the page while Chromium's
+    offline switch is on changes which path the page's requests take under the switch.
+    """
     page.evaluate("navigator.serviceWorker.ready")
     if not page.evaluate("Boolean(navigator.serviceWorker.controller)"):
         page.reload()

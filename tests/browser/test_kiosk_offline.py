@@ -111,6 +111,7 @@ def test_a_new_version_is_picked_up_at_the_next_sync_and_queued_ratings_keep_the
     page, context, live_server, live_app, kiosk_world
 ):
     pair(page, live_server, kiosk_world.pairing_code)
+    wait_for_service_worker(page)
     context.set_offline(True)
     rate(page, 5)
     page.wait_for_selector("#screen-welcome", state="visible", timeout=SHORT)
@@ -145,6 +146,7 @@ def test_a_refused_rating_goes_to_the_dead_letters_staff_can_see(page, live_serv
 @pytest.mark.config(INTEGRITY_REPEAT_SECONDS=0)
 def test_the_queue_survives_closing_the_browser(browser, context, page, live_server, live_app, kiosk_world):
     pair(page, live_server, kiosk_world.pairing_code)
+    wait_for_service_worker(page)
     context.set_offline(True)
     rate(page, 5)
     page.wait_for_selector("#screen-welcome", state="visible", timeout=SHORT)

@@ -32,9 +32,15 @@
   function create(options) {
     var wasFullscreen = false;
 
+    /*
+     * Arm the overlay when full screen is granted, not at its fullscreenchange event: that event
+     * comes at the next frame, and on a busy tablet full screen may already be left by then, so it
+     * would find no fullscreenElement and the exit would go unguarded.
+     */
     function enterFullscreen() {
       var page = document.documentElement;
-      if (!document.fullscreenElement && page.requestFullscreen) page.requestFullscreen().catch(function () {});
+      if (document.fullscreenElement || !page.requestFullscreen) return;
+      page.requestFullscreen().then(function () { wasFullscreen = true; }, function () {});
     }
 
     function open() {

@@ -13,7 +13,7 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from survey.db.base import utcnow
-from survey.demo import accounts, households, province, ratings, services
+from survey.demo import accounts, households, province, ratings, sample, services
 from survey.demo.submitting import submit_all
 from survey.domain.periods import local_date
 from survey.services import accounts as accounts_service
@@ -21,6 +21,8 @@ from survey.services import credentials, questionnaires, units
 from survey.services.volumes import ImportResult, import_rows
 
 DEFAULT_SEED = 20250701
+SAMPLE_STREAM = 6  # the household sample draws from its own stream of the seed
+TEAM_ENUMERATOR = "dieutra"  # the demo account whose tablets interview, one per commune
 # Every response goes through submission.submit, about 0.7 ms of CPU per kiosk rating on the 2-CPU
 # development machine (docs/benchmarks.md): the full volume (scale 1, about 50,000 ratings) builds in
 # about 45 s of CPU. `hailong demo --scale 0.1` (or DEMO_SCALE = 0.1) builds a tenth of it.
@@ -101,22 +103,26 @@ def build(session_factory: Callable[[], Session], *, scale: float = 1.0, seed: i
             code: credentials.issue(session, "kiosk_device", f"Kiosk {code}", counter_id).token
             for place in places for code, counter_id in zip(place.counter_codes, place.counter_ids)
         }
+        sampled = sample.build(session, places, households.per_village(scale), TEAM_ENUMERATOR,
+                               np.random.default_rng([seed, SAMPLE_STREAM]))
         team_tokens = {
             place.spec.code: credentials.issue(
                 session, "enumerator_device", f"Máy tính bảng đội khảo sát {place.spec.name_vi}",
-                place.unit_id, user_id=staff["dieutra"],
+                place.unit_id, user_id=staff[TEAM_ENUMERATOR],
             ).token
             for place in places
         }
     with _step(report, "plan"):
         rating_plan = ratings.plan(places, kiosk_tokens, today, scale, rng)
-        interviews = households.plan(papi, places, team_tokens, today, scale, rng)
+        interviews, outcomes = households.plan(papi, sampled, team_tokens, today, scale, rng)
     with _step(report, "volumes"), session_factory() as session, session.begin():
         report.volumes = import_rows(session, rating_plan.volumes, source="demo", today=today)
     with _step(report, "ratings"):
         report.ratings = submit_all(session_factory, rating_plan.outgoing, _reporter(progress, "ratings"))
     with _step(report, "interviews"):
         report.interviews = submit_all(session_factory, interviews, _reporter(progress, "interviews"))
+    with _step(report, "weights"), session_factory() as session, session.begin():
+        sample.finish(session, outcomes)
     with _step(report, "admin"), session_factory() as session, session.begin():
         accounts.build_admin(session)
     return report

@@ -1,4 +1,4 @@
-"""A PAPI-style household sample: a few villages per commune, about twenty interviews in each.
+"""PAPI-style interviews of the drawn respondents (survey/demo/sample.py), about twenty per village.
 
 Answers walk the questionnaire in order like the tablet does: an item is answered only when its
 ``relevant`` expression holds for the answers so far, and a drawn answer that breaks the item's
@@ -13,11 +13,10 @@ import datetime as dt
 import math
 import random
 import uuid
-from dataclasses import dataclass
 
 import numpy as np
 
-from survey.demo.province import Place
+from survey.demo.sample import Outcome, SampledVillage
 from survey.demo.submitting import Outgoing
 from survey.domain.answer_values import AnswerProblem, read_value
 from survey.domain.expressions import evaluate, truthy
@@ -30,56 +29,58 @@ FIELDWORK_DAYS = 21
 DONT_KNOW = 0.04
 REVISED = 0.02  # share of interviews a supervisor sends back and the enumerator revises
 MAX_DRAWS = 50
-VILLAGE_WORDS = ("Thôn", "Tổ dân phố")
+REFUSED, NONCONTACT = 0.05, 0.03  # visits that end without an interview, so a replacement is used
 
 
 class GenerationError(RuntimeError):
     """No answer that satisfies an item's constraint could be drawn."""
 
 
-@dataclass(frozen=True)
-class Village:
-    """A sampled village (the primary sampling unit) of a commune."""
-
-    code: str
-    name: str
-    place: Place
+def per_village(scale: float) -> int:
+    """Return the interviews wanted per village (the quota) at ``scale``."""
+    return max(1, round(INTERVIEWS_PER_VILLAGE * scale))
 
 
-def villages(places: list[Place], rng: np.random.Generator) -> list[Village]:
-    """Name two to four villages per commune (tổ dân phố in wards)."""
-    out = []
-    for place in places:
-        word = VILLAGE_WORDS[place.spec.kind == "ward"]
-        numbers = sorted(rng.choice(np.arange(1, 16), size=int(rng.integers(2, 5)), replace=False))
-        out.extend(Village(f"{place.spec.code}-T{n:02d}", f"{word} {n}", place) for n in numbers)
-    return out
+def plan(questionnaire: Questionnaire, villages: list[SampledVillage], device_tokens: dict[str, str],
+         today: dt.date, scale: float, rng: np.random.Generator) -> tuple[list[Outgoing], list[Outcome]]:
+    """Generate the interviews (and a few revisions) of the drawn respondents, and every visit's outcome.
 
-
-def plan(questionnaire: Questionnaire, places: list[Place], device_tokens: dict[str, str],
-         today: dt.date, scale: float, rng: np.random.Generator) -> list[Outgoing]:
-    """Generate the interviews (and a few revisions) of the sample, in time order."""
-    per_village = max(1, round(INTERVIEWS_PER_VILLAGE * scale))
+    Respondents are visited in draw order: the main sample, then a replacement for each refusal or
+    no contact, until the village's quota of interviews is reached.
+    """
+    quota = per_village(scale)
     bits = random.Random(int(rng.integers(2**62)))
     start = today - dt.timedelta(days=FIELDWORK_START)
-    outgoing = []
+    outgoing, outcomes = [], []
     teams: dict[str, dt.datetime] = {}
-    for village in villages(places, rng):
+    for village in villages:
         # One team (one tablet) per commune visits its villages one after another.
         moment = teams.get(village.place.spec.code) or _first_visit(start, rng)
-        for household in range(1, per_village + 1):
+        token = device_tokens[village.place.spec.code]
+        completed = 0
+        for order, (draw_id, role) in enumerate(village.draws, start=1):
+            if completed == quota:
+                break
+            roll = rng.random()
+            if roll < REFUSED + NONCONTACT:
+                outcomes.append(Outcome(draw_id, "refused" if roll < REFUSED else "noncontact"))
+                continue
             theta = 0.6 * village.place.spec.quality + rng.normal(0.0, 0.7)
-            payload = _payload(questionnaire, village, household, theta, moment, bits, rng)
-            token = device_tokens[village.place.spec.code]
+            respondent = {"draw_id": draw_id, "role": role, "order": order}
+            payload = _payload(questionnaire, village, respondent, theta, moment, bits, rng)
             outgoing.append(Outgoing(payload, token, _synced(moment)))
+            final = payload["uuid"]
             if rng.random() < REVISED:
                 later = moment + dt.timedelta(days=1, hours=2, seconds=17)  # off the minute grid
-                revision = _payload(questionnaire, village, household, theta, later, bits, rng)
+                revision = _payload(questionnaire, village, respondent, theta, later, bits, rng)
                 revision["supersedes"] = payload["uuid"]
+                final = revision["uuid"]
                 outgoing.append(Outgoing(revision, token, _synced(later)))
+            outcomes.append(Outcome(draw_id, "completed", final))
+            completed += 1
             moment = _next_visit(moment, rng)
         teams[village.place.spec.code] = _next_morning(moment)
-    return sorted(outgoing, key=lambda o: o.received_at)
+    return sorted(outgoing, key=lambda o: o.received_at), outcomes
 
 
 def _first_visit(start: dt.date, rng: np.random.Generator) -> dt.datetime:
@@ -105,7 +106,7 @@ def _synced(moment: dt.datetime) -> dt.datetime:
     return max(evening, moment + dt.timedelta(minutes=1)).astimezone(dt.UTC)
 
 
-def _payload(questionnaire, village, household, theta, moment, bits, rng) -> dict:
+def _payload(questionnaire, village, respondent, theta, moment, bits, rng) -> dict:
     """Build one interview payload."""
     duration = dt.timedelta(minutes=int(rng.integers(30, 55)))
     return {
@@ -116,7 +117,7 @@ def _payload(questionnaire, village, household, theta, moment, bits, rng) -> dic
         "started_at": (moment - duration).isoformat(),
         "submitted_at": moment.isoformat(),
         "answers": answer(questionnaire, theta, rng, moment.date()),
-        "paradata": {"village": village.code, "village_name": village.name, "household": household},
+        "paradata": {"village": village.code, "village_name": village.name, "respondent": respondent},
     }
 
 

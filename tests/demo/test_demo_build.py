@@ -8,13 +8,15 @@ from sqlalchemy import func, select
 
 from survey.cli import cli
 from survey.db.accounts import Credential, User
+from survey.db.fieldwork import RespondentDraw
 from survey.db.organisation import Service, Unit, UnitPredecessor
 from survey.db.responses import PiiAnswer, Response, ResponseFlag
 from survey.db.volumes import TransactionVolume
 from survey.demo.province import COMMUNES
-from survey.services import accounts
+from survey.services import accounts, sampling
 from survey.services.units import by_code, subtree_ids
 from survey.services.volumes import coverage
+from survey.services.weights import design_for
 from survey.web.database import session_scope
 
 SCALE = "0.004"  # about 200 ratings and one interview per village
@@ -62,5 +64,11 @@ def _check_contents(app) -> None:
         rated, processed = coverage(session, subtree_ids(session, province.id),
                                     today - dt.timedelta(days=365), today + dt.timedelta(days=1))
         assert rated == channels["kiosk"] and 0.3 < rated / processed < 0.7
+        survey = sampling.get_survey(session, "papi-demo")
+        design = design_for(session, survey.id)
+        completed = session.scalar(select(func.count()).select_from(RespondentDraw)
+                                   .where(RespondentDraw.status == "completed"))
+        assert len(design) == completed >= len(COMMUNES) * 3
+        assert all(0 < row.probability < 1 and row.weight > 1 for row in design)
         assert accounts.authenticate(session, "admin", "admin-demo-2026") is not None
         assert accounts.authenticate(session, "quanly", "quanly-demo-2026").unit_id == by_code(session, "MH-01").id

@@ -12,6 +12,7 @@ import pytest
 
 from survey.demo import households, ratings
 from survey.demo.province import COMMUNES, OPENING_HOURS, Place
+from survey.demo.sample import SampledVillage
 from survey.demo.services import SERVICES
 from survey.domain.answers import check_answers
 from survey.domain.loader import load_file
@@ -133,10 +134,24 @@ def test_the_same_seed_gives_the_same_data():
 def test_interviews_respect_the_papi_skip_logic_and_constraints():
     papi = _bundled("papi")
     tokens = {place.spec.code: f"device-{place.spec.code}" for place in PLACES}
-    outgoing = households.plan(papi, PLACES, tokens, TODAY, 0.25, np.random.default_rng(11))
+    sampled = [SampledVillage(f"{place.spec.code}-T{v}", f"Thôn {v}", place,
+                              tuple((1000 * n + 100 * v + k, "main" if k <= 5 else "replacement") for k in range(1, 11)))
+               for n, place in enumerate(PLACES) for v in range(1, 4)]
+    outgoing, outcomes = households.plan(papi, sampled, tokens, TODAY, 0.25, np.random.default_rng(11))
     originals = [o for o in outgoing if "supersedes" not in o.payload]
     villages = Counter(o.payload["paradata"]["village"] for o in originals)
-    assert all(n == 5 for n in villages.values()) and 24 <= len(villages) <= 48
+    assert len(villages) == 36 and all(n == 5 for n in villages.values())
+    # Visits follow the draw order: a replacement only after a main respondent was not interviewed.
+    statuses = Counter(o.status for o in outcomes)
+    assert statuses["completed"] == 180 and statuses["refused"] + statuses["noncontact"] > 0
+    visited = defaultdict(set)
+    for outcome in outcomes:
+        visited[outcome.draw_id // 100].add(outcome.draw_id % 100)
+    assert all(orders == set(range(1, len(orders) + 1)) for orders in visited.values())
+    assert any(len(orders) > 5 for orders in visited.values())
+    revised = {o.payload["supersedes"]: o.payload["uuid"] for o in outgoing if "supersedes" in o.payload}
+    completed = {o.response_uuid for o in outcomes if o.status == "completed"}
+    assert completed == {revised.get(o.payload["uuid"], o.payload["uuid"]) for o in originals}
     answered = Counter()
     for item in outgoing:
         checked = check_answers(papi, item.payload["answers"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from flask import Flask, Response, current_app, jsonify, request
+from flask import Flask, Response, current_app, jsonify, request, session
 
 from survey.services import ratelimit
 from survey.services.ratelimit import RateLimited
@@ -45,9 +45,11 @@ def init_app(app: Flask) -> None:
 
 
 def _add_headers(response: Response) -> Response:
-    """Set the headers unless a view chose its own value; HSTS over HTTPS when HSTS_SECONDS is set."""
+    """Set the headers unless a view chose its own value; no-store for staff; HSTS when configured."""
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
+    if "_user_id" in session:  # a staff member's pages stay out of shared and back-button caches
+        response.headers.setdefault("Cache-Control", "no-store")
     hsts = current_app.config.get("HSTS_SECONDS")
     if hsts and request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", f"max-age={int(hsts)}; includeSubDomains")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from access_world import BASE, PASSWORD_HASH, csrf_token, log_in
+from access_world import BASE, PASSWORD, PASSWORD_HASH, csrf_token, log_in
 
 from survey.db.accounts import User
 from survey.services import accounts, organisation
@@ -80,3 +80,13 @@ def test_the_service_raises_the_epoch_and_a_stale_session_key_is_refused(app):
     with client.session_transaction(base_url=BASE) as cookie:
         cookie["_user_id"] = str(users["manager"])  # a key without epoch (from before this change)
     assert _status(client) == 302
+
+
+def test_login_goes_only_to_a_path_of_this_site(app):
+    _staff(app)
+    for target, expected in (("https://evil.example/x", "/"), ("//evil.example/x", "/"),
+                             ("/\\evil.example", "/"), ("javascript:alert(1)", "/"), ("/analyst/", "/analyst/")):
+        client = app.test_client()
+        data = {"csrf_token": csrf_token(client), "username": "root", "password": PASSWORD, "next": target}
+        response = client.post("/auth/login", data=data, base_url=BASE)
+        assert response.status_code == 302 and response.headers["Location"] == expected, target

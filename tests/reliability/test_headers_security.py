@@ -92,6 +92,13 @@ def test_every_response_type_carries_the_headers(admin, name, method, path, kwar
     assert_secure_headers(response)
 
 
+def test_staff_responses_are_not_stored_by_caches(world_app, admin):
+    for path in ("/analyst/", f"/cases/{world_app[1].cases['a']}", "/admin/users", "/exports/download?code=kiosk"):
+        assert _fetch(admin, "GET", path).headers["Cache-Control"] == "no-store", path
+    assert _fetch(admin, "GET", "/analyst/chart/table.svg").headers["Cache-Control"] == "private, max-age=300"
+    assert "no-store" not in _fetch(world_app[0].test_client(), "GET", "/").headers.get("Cache-Control", "")
+
+
 def test_a_server_error_carries_the_headers(tmp_path):
     app = create_app({**app_config(f"sqlite:///{tmp_path / 'x.db'}"), "PROPAGATE_EXCEPTIONS": False})
     app.add_url_rule("/_boom", "boom", lambda: 1 / 0)

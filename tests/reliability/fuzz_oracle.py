@@ -57,6 +57,11 @@ def assert_accounted(app, before: dict[str, int], stored: list[str]) -> None:
     limit_rows = after["rate_limit_counters"] - before["rate_limit_counters"]
     assert limit_rows in ((0, 1) if stored else (0,)), limit_rows
     expected["rate_limit_counters"] += limit_rows
+    # The daily counts gain at most one row per stored whole-number answer (an upsert).
+    daily_rows = after.get("daily_rating_counts", 0) - before.get("daily_rating_counts", 0)
+    assert 0 <= daily_rows <= expected["answers"] - before["answers"], daily_rows
+    if "daily_rating_counts" in expected:
+        expected["daily_rating_counts"] += daily_rows
     assert after == expected, {table: (before[table], after[table]) for table in after if after[table] != expected[table]}
 
 

@@ -99,7 +99,8 @@ def _moment(now: dt.datetime) -> st.SearchStrategy[str]:
 
 REFERENCE = st.from_regex(r"[A-Z0-9.\-]{1,30}", fullmatch=True)
 ANSWERS = {code: answers(form) for code, form in FORMS.items()}
-WRONG_TOKEN = TEXT.map(lambda text: text.encode("latin-1", "replace").decode("latin-1").replace("\n", ""))
+# Header values: Latin-1 without line breaks (the test client refuses those before sending).
+WRONG_TOKEN = TEXT.map(lambda text: text.encode("latin-1", "replace").decode("latin-1").replace("\n", "").replace("\r", ""))
 
 
 def sendings(world, now: dt.datetime) -> st.SearchStrategy[Sending]:

@@ -23,7 +23,8 @@ class Readiness:
 
     def to_dict(self) -> dict:
         """Return the JSON body of /readyz."""
-        body = {"status": "ready" if self.ready else "unavailable", "revision": self.revision, "head": self.head}
+        body = {"status": "ready" if self.ready else "unavailable", "revision": self.revision,
+                "head": self.head}
         if self.reason is not None:
             body["reason"] = self.reason
         return body

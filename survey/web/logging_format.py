@@ -1,4 +1,4 @@
-"""One JSON object per log line, with secrets scrubbed from free text; no Flask here (gunicorn uses it too)."""
+"""One JSON object per log line, secrets scrubbed from free text; no Flask here (gunicorn uses it too)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Read hailong's configuration: defaults, the instance folder's config.py, HAILONG_* variables, a test mapping.
+"""Read the configuration: defaults, the instance folder's config.py, HAILONG_* variables, test values.
 
 These are the only sources (docs/deploy.md, "Settings"). The web application and the gunicorn
 configuration read them through the same functions, so a setting means the same to both.

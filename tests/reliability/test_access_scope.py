@@ -219,3 +219,29 @@ def test_a_kiosk_cannot_rate_for_another_commune(world_copy):
     refused = _api(app, "/api/v1/responses", world.kiosk_tokens["a"], _rating("MH-02"))
     assert refused.status_code == 403, refused.get_json()
     assert _api(app, "/api/v1/responses", world.kiosk_tokens["a"], _rating("MH-01")).status_code == 201
+
+
+def test_a_manager_cannot_create_accounts_outside_the_commune_or_above_the_role(world_copy):
+    app, world = world_copy
+    manager = _logged_in(app, "unit_manager_a")
+    before = _count(app, User)
+    account = {"display_name": "Người mới", "password": "mat-khau-moi-rat-dai-2026",
+               "confirm": "mat-khau-moi-rat-dai-2026"}
+    for username, role, unit in (("moi_b", "analyst", world.units["b"]), ("moi_admin", "admin", world.units["a"]),
+                                 ("moi_all", "analyst", "")):
+        response = _post(manager, "/admin/users/new", {**account, "username": username, "role": role,
+                                                        "unit_id": str(unit)})
+        assert response.status_code != 302, username
+    assert _count(app, User) == before
+    ok = _post(manager, "/admin/users/new", {**account, "username": "moi_a", "role": "analyst",
+                                              "unit_id": str(world.units["a"])})
+    assert ok.status_code == 302 and _count(app, User) == before + 1
+
+
+def test_a_manager_cannot_move_a_unit_or_kiosk_out_of_the_commune(world_copy):
+    app, world = world_copy
+    manager = _logged_in(app, "unit_manager_a")
+    moved = _post(manager, f"/kiosk/admin/{world.kiosks['a']}", {"move-unit_id": str(world.units["b"])})
+    assert moved.status_code in (200, 400, 404)
+    with session_scope(app) as session:
+        assert session.get(Kiosk, world.kiosks["a"]).unit_id == world.units["a"]

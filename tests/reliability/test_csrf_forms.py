@@ -15,6 +15,8 @@ import pytest
 from access_world import BASE, copy_app, log_in, url_values, world_file  # noqa: F401 (fixture)
 from flask import url_for
 
+# What reading pages may write: rate-limit counts and the audit log (exports are audited).
+READ_LOGS = ("rate_limit_counters", "audit_entries")
 # A prefixed form's token is named "<prefix>-csrf_token"; Flask-WTF accepts any field ending so.
 # endpoint -> why a cookie-authenticated browser cannot be made to use it by another site.
 EXEMPT = {
@@ -65,14 +67,14 @@ def _pages(app, world) -> list[str]:
     return sorted(set(urls))
 
 
-def _fingerprint(app) -> str:
-    """Return a hash of every row of the database but the login's rate-limit counters."""
+def _fingerprint(app, skip: tuple[str, ...] = ("rate_limit_counters",)) -> str:
+    """Return a hash of every row of the database but those of the tables ``skip``."""
     engine = app.extensions["hailong.db"][0]
     digest = hashlib.sha256()
     with engine.connect() as connection:
         raw = connection.connection.dbapi_connection
         for line in raw.iterdump():
-            if "rate_limit_counters" not in line:
+            if not any(f'"{table}"' in line for table in skip):
                 digest.update(line.encode())
     return digest.hexdigest()
 
@@ -84,7 +86,7 @@ def crawled(world_file, tmp_path_factory):
     app = copy_app(path, tmp_path_factory.mktemp("csrf") / "world.db")
     client = app.test_client()
     log_in(client, "root")
-    forms, rendered = {}, 0
+    forms, rendered, before = {}, 0, _fingerprint(app, READ_LOGS)
     for url in _pages(app, world):
         response = client.get(url, base_url=BASE)
         if response.mimetype == "text/html":
@@ -94,12 +96,17 @@ def crawled(world_file, tmp_path_factory):
             for form in parser.forms:
                 forms.setdefault((url, form["action"] or url), form)
         response.close()
-    yield app, client, forms, rendered
+    changed = _fingerprint(app, READ_LOGS) != before
+    yield app, client, forms, rendered, changed
     app.extensions["hailong.db"][0].dispose()
 
 
+def test_rendering_every_page_changes_no_data(crawled):
+    assert crawled[4] is False  # no GET route changes data, so no GET needs a CSRF token
+
+
 def test_every_post_form_carries_a_csrf_token(crawled):
-    _, _, forms, rendered = crawled
+    _, _, forms, rendered, _ = crawled
     assert rendered >= 35 and len(forms) >= 30  # the crawl reached the staff pages with their forms
     missing = [key for key, form in forms.items() if not any(
         name.endswith("csrf_token") and value for name, value in form["fields"].items())]
@@ -107,7 +114,7 @@ def test_every_post_form_carries_a_csrf_token(crawled):
 
 
 def test_a_post_without_the_token_is_refused_and_changes_nothing(crawled):
-    app, client, forms, _ = crawled
+    app, client, forms, _, _ = crawled
     before = _fingerprint(app)
     statuses = {}
     for (_, action), form in sorted(forms.items()):
@@ -122,7 +129,7 @@ def test_a_post_without_the_token_is_refused_and_changes_nothing(crawled):
 
 def test_only_token_authenticated_routes_are_exempt(crawled):
     """Every POST route answers 400 without the token, unless exempt; exempt ones ignore the session."""
-    app, client, _, _ = crawled
+    app, client, _, _, _ = crawled
     world_values = {}
     with app.test_request_context(base_url=BASE):
         exempt, protected = set(), set()

@@ -178,3 +178,22 @@ def test_the_development_server_adds_no_request_line_with_the_query_or_a_token(a
     captured = capsys.readouterr()
     assert token not in captured.out + captured.err and "query-secret" not in captured.out + captured.err
     assert [line["path"] for line in _access(_lines_of(captured.out))] == ["/r/<token>"]
+
+
+def test_an_unhandled_error_is_logged_once_with_its_request_id_and_a_scrubbed_traceback(database_url, capsys):
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "test-secret"})
+
+    def fail():
+        raise RuntimeError("device hlk_c2VjcmV0LXRva2VuLXZhbHVl called back on 0912345678")
+
+    app.add_url_rule("/fail", "fail", fail)
+    capsys.readouterr()
+    response = app.test_client().get("/fail", headers={"X-Request-ID": "req-500"})
+    app.extensions["hailong.db"][0].dispose()
+    assert response.status_code == 500
+    output = capsys.readouterr().out
+    assert "c2VjcmV0" not in output and PHONE not in output
+    error, access = _lines_of(output)
+    assert (error["level"], error["request_id"], error["path"]) == ("ERROR", "req-500", "/fail")
+    assert "RuntimeError: device hlk_[redacted] called back on [phone]" in error["exception"]
+    assert (access["logger"], access["level"], access["status"]) == ("survey.access", "ERROR", 500)

@@ -34,11 +34,10 @@ DRAIN_LIMIT = 300  # s: the longest a drain may take on the loaded 2-core machin
 QUEUE = "(window.kioskQueue = window.kioskQueue || HailongQueue.open('hailong-kiosk'))"
 # Ratings as kiosk.js's payload() builds them, added one after the other to the page's own outbox with
 # the device token: the chunk's ratings were made STEP apart up to the page's clock, and each is queued
-# once the clock has passed the previous one's queued_at (the page's clock, like a real device's, may
-# step back a little), so the queue's order is the order they were made.
+# after the clock has passed the millisecond in which the one before was queued (equal queued_at times
+# would leave their order to the sort), so the queue's order is the order they were made.
 ENQUEUE = QUEUE + """.then(q => Promise.all([q.getMeta('token'), q.getMeta('config')]).then(async ([token, config]) => {
     const [first, count, step] = %s;
-    const uuids = [];
     for (let i = 0; i < count; i += 1) {
         const made = new Date(Date.now() - (count - 1 - i) * step).toISOString();
         const rating = {
@@ -47,12 +46,10 @@ ENQUEUE = QUEUE + """.then(q => Promise.all([q.getMeta('token'), q.getMeta('conf
             unit: config.unit.code, started_at: made, submitted_at: made,
             answers: {overall_rating: 4 + (first + i) %% 2, callback_consent: 'no'},
             paradata: {language: 'vi', idle_submit: false, kiosk: config.kiosk.id}};
-        const before = new Date().toISOString();
         await q.add(rating, token);
-        while (new Date().toISOString() <= before) await new Promise(resolve => setTimeout(resolve, 1));
-        uuids.push(rating.uuid);
+        const queued = new Date().toISOString();
+        while (new Date().toISOString() <= queued) await new Promise(resolve => setTimeout(resolve, 1));
     }
-    return uuids;
 }))"""
 QUEUED = QUEUE + ".then(q => q.entries()).then(es => es.sort((a, b) => a.queued_at < b.queued_at ? -1 : 1)" \
                  ".map(e => [e.uuid, e.queued_at, e.payload.submitted_at]))"
@@ -107,11 +104,11 @@ def _day_offline(page, context, server, app, world) -> list[str]:
             Credential.kind == "kiosk_device", Credential.revoked_at.is_(None))))
         credential.created_at = credential.last_used_at = paired_at
     context.set_offline(True)
+    step = int(STEP.total_seconds() * 1000)
     for n in range(THROUGH_SCREENS):
-        page.clock.fast_forward(int(STEP.total_seconds() * 1000))
+        page.clock.fast_forward(step)
         rate(page, 5 - n % 3, problems=["staff"] if n % 3 == 2 else ())
         page.wait_for_selector("#screen-welcome", state="visible", timeout=SHORT)
-    step = int(STEP.total_seconds() * 1000)
     for first in range(THROUGH_SCREENS, TOTAL, BATCH):
         count = min(BATCH, TOTAL - first)
         page.clock.fast_forward(count * step)

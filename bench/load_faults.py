@@ -52,6 +52,7 @@ PROBLEMS = ("lost", "unexpected", "duplicated", "altered", "partial", "flag_mism
 def run(kiosks: int, ratings: int, rate: float, schedule: Schedule, workers: int = 3, seed: int = 1,
         max_seconds: float = 3600) -> dict[str, Any]:
     """Run the load with its faults and return the result (figures and the comparison)."""
+    machine = _machine()
     workdir = Path(tempfile.mkdtemp(prefix="hailong-load-faults."))
     cluster = RestartableCluster()
     app: AppServer | None = None
@@ -83,7 +84,7 @@ def run(kiosks: int, ratings: int, rate: float, schedule: Schedule, workers: int
             raise RuntimeError(f"fault injection failed: {injector.failure!r}") from injector.failure
         app.wait_ready(120)
         report = compare(plans, outcome, stored_rows(cluster.url))
-        return _figures(kiosks, ratings, rate, workers, wall, outcome, injector, report)
+        return {"machine": machine, **_figures(kiosks, ratings, rate, workers, wall, outcome, injector, report)}
     finally:
         cleanup()
         atexit.unregister(cleanup)
@@ -126,7 +127,7 @@ def _figures(kiosks: int, ratings: int, rate: float, workers: int, wall: float, 
     faults = injector.settle(outcome.successes)
     return {
         "kiosks": kiosks, "ratings": ratings, "arrival_rate": rate, "gunicorn_workers": workers,
-        "machine": _machine(), "wall_s": round(wall, 1), "final": outcome.done,
+        "wall_s": round(wall, 1), "final": outcome.done,
         "throughput_per_s": round(outcome.done / wall, 1),
         "request_ms": _percentiles(outcome.request_ms), "rating_ms": _percentiles(outcome.rating_ms),
         "requests": dict(outcome.sends), "retries": sum(outcome.attempts.values()) - len(outcome.attempts),

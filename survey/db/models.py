@@ -10,7 +10,7 @@ from survey.db.kiosks import Kiosk, KioskPush  # noqa: F401  (kiosks: issue 4)
 from survey.db.organisation import Service, Unit, UnitPredecessor
 from survey.db.qr import SpentQrToken
 from survey.db.questionnaires import QuestionnaireVersion
-from survey.db.reporting import ANSWERS_REPORTING  # noqa: F401  (reporting indexes: issue 7)
+from survey.db.reporting import ANSWERS_REPORTING, DailyRatingCount  # noqa: F401  (reporting: issue 7)
 from survey.db.responses import Answer, CountedTransaction, PiiAnswer, Response, ResponseFlag
 from survey.db.targets import PublishedResult, Target
 from survey.db.volumes import TransactionVolume

@@ -3,8 +3,8 @@
 ``submit`` runs the five steps in order: (1) parse the payload, (2) look up its uuid (a replay gets
 its original receipt before any credential check), (3) authenticate the channel and check its unit
 scope, (4) validate every answer against the frozen version, (5) store the response, its answers,
-personal data apart, integrity flags and the feedback case a low rating with a comment or a call-back
-request opens. It commits nothing: the caller's transaction does, so a
+personal data apart, integrity flags, the feedback case a low rating with a comment or a call-back
+request opens and its place in the daily rating counts. It commits nothing: the caller's transaction does, so a
 response is stored whole or not at all. ``submit_one`` and ``submit_batch`` own their transactions.
 """
 
@@ -26,6 +26,7 @@ from survey.domain.answers import AnswersInvalid, CheckedAnswers, check_answers
 from survey.domain.periods import local_date
 from survey.services import submission_store
 from survey.services.cases_rules import CasePolicy, default_policy, new_case
+from survey.services.reporting import daily
 from survey.services.submission_cache import SubmitCache, UnitLink
 from survey.services.submission_channels import (
     Caller,
@@ -248,6 +249,10 @@ def _store(
     if case is not None:
         # A new response has no case yet: a retry of its uuid was answered by _replay above.
         connection.execute(_INSERT_CASE, {**case, "response_id": response_id})
+    if counted:
+        daily.add(connection, response, checked.rows, flagged=status != "accepted")
+    if submission.supersedes is not None:
+        daily.retract_superseded(connection, submission.supersedes)
     return Receipt(
         submission.uuid, status, 201, tuple(sorted(f.name for f in flags)), counted, response["received_at"],
     )

@@ -31,6 +31,7 @@ from survey.domain.loader import load_file
 from survey.resources import bundled_questionnaire_files
 from survey.services import questionnaires
 from survey.services.accounts import create_user
+from survey.services.reporting import daily
 
 UTC = dt.UTC
 SIPAS_ITEMS = ("access_satisfaction", "procedures_satisfaction", "staff_satisfaction",
@@ -101,6 +102,7 @@ def build(session, seed: int = 7) -> World:
     _volumes(session, units, services)
     users = _users(session, units)
     session.flush()
+    daily.rebuild(session)  # rows were inserted directly, not through the submission service
     return World({c: u.id for c, u in units.items()}, {c: s.id for c, s in services.items()},
                  users, comments, phones)
 

@@ -1,7 +1,8 @@
 """SQL aggregation first: counts per (group, rating) for ratings, item scores per response for surveys.
 
-Kiosk and QR ratings are summarised by the database (``GROUP BY group, rating``), so the work after
-the query grows with the number of groups, not of ratings. Household responses are read as one score
+Kiosk and QR ratings are summarised by the database from the daily rating counts (``GROUP BY group,
+rating`` over rows per day and cell, see daily.py), so neither the query nor the work after it grows
+with the number of ratings. Household responses are read as one score
 per (response, item), with the weight, stratum and primary sampling unit the household survey's
 weighting stored for the response (``response_weights``); household samples hold thousands of
 respondents, not millions, so the design-based estimation runs on these rows.
@@ -13,18 +14,16 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from survey.db.fieldwork import ResponseWeight
 from survey.db.questionnaires import QuestionnaireVersion
 from survey.db.responses import Answer, Response
+from survey.services.reporting import daily
 from survey.services.reporting.filters import Filters, response_conditions
 from survey.services.reporting.reach import Reach
 from survey.services.reporting.structure import IndexStructure
-
-#: What ratings and scores can be grouped by.
-GROUP_COLUMNS = {"unit": Response.unit_id, "service": Response.service_id}
 
 
 @dataclass(frozen=True)
@@ -65,16 +64,8 @@ def _where(session: Session, filters: Filters, reach: Reach, structure: IndexStr
 
 def rating_counts(session: Session, filters: Filters, reach: Reach, structure: IndexStructure,
                   by: str) -> dict[tuple[int | None, int], int]:
-    """Return {(group id, rating): count} for the index's rated item, grouped in SQL by ``by``."""
-    group = GROUP_COLUMNS[by]
-    query = (
-        select(group, Answer.value_int, func.count())
-        .join(Answer, Answer.response_id == Response.id)
-        .where(Answer.item_code == structure.rating_item, Answer.value_int.is_not(None),
-               *_where(session, filters, reach, structure))
-        .group_by(group, Answer.value_int)
-    )
-    return {(key, rating): int(count) for key, rating, count in session.execute(query)}
+    """Return {(group id, rating): count} for the index's rated item, from the daily counts, by ``by``."""
+    return daily.rating_counts(session, filters, reach, _versions(session, structure), structure.rating_item, by)
 
 
 def score_matrix(session: Session, filters: Filters, reach: Reach,

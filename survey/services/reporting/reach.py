@@ -42,13 +42,12 @@ class Reach:
     parents: dict[int, int | None]
     kinds: dict[int, str]
 
-    def condition(self):
-        """Return the SQL condition selecting the responses that count for the root unit."""
+    def condition(self, unit_column=Response.unit_id, date_column=Response.local_date):
+        """Return the SQL condition selecting the responses (or daily rows) that count for the root unit."""
         clauses = []
         for part in self.parts:
-            inside = Response.unit_id.in_(sorted(part.unit_ids))
-            clauses.append(inside if part.before is None
-                           else and_(inside, Response.local_date < part.before))
+            inside = unit_column.in_(sorted(part.unit_ids))
+            clauses.append(inside if part.before is None else and_(inside, date_column < part.before))
         return or_(*clauses)
 
     def child_of(self, unit_id: int) -> int:

@@ -303,7 +303,9 @@ def _plain_code(code: Any) -> bool:
 
     PostgreSQL refuses NUL in a query parameter, and neither engine binds a JSON list or object.
     """
-    return isinstance(code, str) and len(code) <= 64 and not any(ord(char) < 32 for char in code)
+    if not isinstance(code, str) or len(code) > 64 or any(ord(char) < 32 for char in code):
+        return False
+    return code.encode("utf-8", "surrogatepass").decode("utf-8", "ignore") == code  # no lone surrogate
 
 
 def _reference(reference: Any) -> str:

@@ -63,6 +63,7 @@ def test_a_device_with_a_reset_clock_is_stored(fuzzed):
     ({"unit": "K01", "transaction_ref": "T-1", "service": ["1.000894"]}, "unknown_service"),  # a list: unbindable
     ({"unit": "K01", "transaction_ref": "T-1", "service": "1.0\x00"}, "unknown_service"),
     ({"unit": {"code": "K01"}, "transaction_ref": "T-1"}, "unknown_unit"),
+    ({"unit": "\ud800", "transaction_ref": "T-1"}, "unknown_unit"),  # a lone surrogate: SQLite could not bind it
 ])
 def test_link_api_refuses_codes_that_cannot_be_looked_up(fuzzed, body, code):
     _, app, world = fuzzed
@@ -94,6 +95,7 @@ def test_document_routes_with_a_nul_are_not_found(fuzzed, path):
     ("[" * 3000 + "]" * 3000, "nested too deeply"),  # RecursionError in PyYAML
     ("code: mini\nsections: [{code: s, label: {vi: a}, items: [{code: q, type: text, label: {vi: b}, dimension: []}]}]",
      "'dimension' must be the code of a dimension"),  # a list as dimension: TypeError (unhashable)
+    ("? {code: mini}\n: x\n", "found an unhashable key"),  # a complex mapping key: TypeError (unhashable)
 ])
 def test_loader_refusals_found_by_fuzzing(text, message):
     with pytest.raises(QuestionnaireError) as refused:

@@ -19,6 +19,7 @@ from fuzz_payloads import FORMS
 from fuzz_world import row_counts
 from sqlalchemy import select
 
+from survey.db.cases import FeedbackCase
 from survey.db.qr import SpentQrToken
 from survey.db.questionnaires import QuestionnaireVersion
 from survey.db.responses import Answer, CountedTransaction, PiiAnswer, Response, ResponseFlag
@@ -30,7 +31,7 @@ if os.environ.get("HAILONG_FUZZ_OUTCOMES"):
     atexit.register(lambda: Path(os.environ["HAILONG_FUZZ_OUTCOMES"]).write_text(json.dumps(
         [[*key, count] for key, count in sorted(OUTCOMES.items(), key=str)], indent=0)))
 OWNED = {"answers": Answer, "pii_answers": PiiAnswer, "response_flags": ResponseFlag,
-         "counted_transactions": CountedTransaction}
+         "counted_transactions": CountedTransaction, "feedback_cases": FeedbackCase}
 
 
 def assert_error(response) -> dict:

@@ -99,6 +99,9 @@ def _moment(now: dt.datetime) -> st.SearchStrategy[str]:
 
 REFERENCE = st.from_regex(r"[A-Z0-9.\-]{1,30}", fullmatch=True)
 ANSWERS = {code: answers(form) for code, form in FORMS.items()}
+# Clean sendings: valid-typed answers only, the right credential, no mutation (most still meet skip logic).
+VALID_ANSWERS = {code: st.fixed_dictionaries({}, optional={item.code: valid_answer(item) for item in form.items})
+                 for code, form in FORMS.items()}
 # Header values: Latin-1 without line breaks (the test client refuses those before sending).
 WRONG_TOKEN = TEXT.map(lambda text: text.encode("latin-1", "replace").decode("latin-1").replace("\n", "").replace("\r", ""))
 
@@ -113,21 +116,22 @@ def sendings(world, now: dt.datetime) -> st.SearchStrategy[Sending]:
         channel = draw(st.sampled_from(["kiosk", "interview", "web", "qr", "qr"]))
         code = draw(st.sampled_from(["kiosk", "sipas"] if channel == "qr" else sorted(FORMS)))
         form = FORMS[code]
+        clean = draw(st.integers(0, 2)) == 0
         payload = {
             "uuid": str(draw(st.uuids(version=4))),
             "questionnaire": {"code": form.code, "version": form.version},
             "channel": channel, "unit": draw(st.sampled_from(IN_SCOPE[channel])),
-            "submitted_at": draw(moment), "answers": draw(ANSWERS[code]),
+            "submitted_at": draw(moment), "answers": draw((VALID_ANSWERS if clean else ANSWERS)[code]),
         }
         if draw(st.booleans()):
             payload["service"] = "1.000894"
         if draw(st.booleans()):
             payload["transaction_ref"] = draw(REFERENCE)
-        if draw(st.integers(0, 9)) == 0:
+        if not clean and draw(st.integers(0, 9)) == 0:
             token = draw(wrong_token)
         else:
             token = _credential(draw, channel, world, payload, now)
-        for _ in range(draw(st.integers(0, 3))):
+        for _ in range(0 if clean else draw(st.integers(0, 3))):
             draw(mutation)(payload)
         return Sending(payload, token, channel == "web")
 

@@ -34,6 +34,8 @@ QR_CONFIG = {
     "QR_CURRENT_KID": "2026b", "QR_BASE_URL": "https://hailong.example.vn",
     # Fuzzing sends thousands of poster ratings from one address: the limit is tested elsewhere.
     "QR_POSTER_LIMIT": 1_000_000,
+    # Likewise thousands of link requests a minute from one API client key (test_access_ratelimits).
+    "API_RATE_LIMIT": 1_000_000,
 }
 HOURS = {day: [["00:00", "23:59"]] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_wtf import CSRFProtect
 
-from survey.web import database, i18n, logging_requests, proxy, security, settings
+from survey.web import database, i18n, logging_requests, proxy, security, settings, unavailable
 
 csrf = CSRFProtect()
 
@@ -37,6 +37,7 @@ def configure_extensions(app: Flask) -> None:
     i18n.init_app(app)
     csrf.init_app(app)
     security.init_app(app)
+    unavailable.init_app(app)
     from survey.web import audit_actor, auth
 
     auth.init_app(app)

@@ -16,6 +16,7 @@ from survey.db.accounts import Credential, User
 from survey.db.fieldwork import DRAW_STATUSES, RespondentDraw
 from survey.db.interviews import Backcheck, DrawOutcome, FieldAssignment, SendBack
 from survey.db.responses import Response
+from survey.domain.replacements import DrawnPerson, may_visit
 from survey.services.fieldwork import FieldworkError, unauthorized
 from survey.services.sampling import record_outcome
 
@@ -61,6 +62,7 @@ def report_visit(session: Session, credential: Credential, user: User, report: d
                                                       DrawOutcome.client_uuid == client_uuid)).first()
     if known is not None:
         return known
+    _check_released(session, draw)
     uuid = _own_response(session, user, report.get("response_uuid")) if status == "completed" else None
     reason = (str(report.get("reason") or "").strip()[:REASON_MAX]) or None
     outcome = DrawOutcome(draw_id=draw.id, client_uuid=client_uuid, status=status, reason=reason,
@@ -68,6 +70,21 @@ def report_visit(session: Session, credential: Credential, user: User, report: d
     session.add(outcome)
     record_outcome(session, draw.id, status, uuid)
     return outcome
+
+
+def _check_released(session: Session, draw: RespondentDraw) -> None:
+    """Refuse a visit to a replacement that no refusal, no contact or ineligible person has released yet."""
+    if draw.role != "replacement" or draw.status != "pending":
+        return
+    village = session.scalars(select(RespondentDraw).where(RespondentDraw.selection_id == draw.selection_id))
+    people = [DrawnPerson(person.draw_order, person.role, person.status) for person in village]
+    if not may_visit(people, draw.draw_order):
+        raise FieldworkError(
+            "replacement_not_released",
+            "chưa được dùng người dự phòng này: mỗi người từ chối, không gặp hoặc không đủ điều kiện "
+            "chỉ cho dùng người dự phòng kế tiếp theo thứ tự",
+            "this replacement is not released yet: each refusal, no contact or ineligible person "
+            "releases only the next replacement in draw order", 422)
 
 
 def _made_before_revocation(session: Session, credential: Credential, report: dict[str, Any]) -> bool:

@@ -20,6 +20,8 @@
     queued: ['phiếu chờ gửi', 'waiting to be sent'], synced: ['Đã đồng bộ', 'Synced'],
     villages: ['Địa bàn được giao', 'Assigned villages'],
     main: ['chính', 'main'], replacement: ['dự phòng', 'replacement'],
+    replacement_waiting: ['Chỉ phỏng vấn người dự phòng này khi có người trước đó từ chối, không gặp hoặc không đủ điều kiện.',
+                          'Interview this replacement only after someone before them refused, was not met or was ineligible.'],
     start: ['Phỏng vấn', 'Interview'], resume: ['Tiếp tục', 'Resume'],
     not_done: ['Không phỏng vấn được', 'Could not interview'],
     status_pending: ['chưa làm', 'to do'], status_completed: ['hoàn thành', 'completed'],

@@ -120,15 +120,30 @@
     app.replaceChildren.apply(app, children);
   };
 
+  // Each refusal, no contact or ineligible person releases the next replacement in draw order; only
+  // released replacements may be visited (survey/domain/replacements.py, which the server checks).
+  var NOT_INTERVIEWED = ['refused', 'noncontact', 'ineligible'];
+
+  function releasedReplacements(village) {
+    var failures = village.respondents.filter(function (p) { return NOT_INTERVIEWED.indexOf(statusOf(p)) >= 0; });
+    return village.respondents.filter(function (p) { return p.role === 'replacement'; })
+      .map(function (p) { return p.order; }).sort(function (a, b) { return a - b; }).slice(0, failures.length);
+  }
+
   function personCard(village, person) {
     var status = statusOf(person);
-    var card = el('div', {'class': 'card person', 'data-draw': person.draw_id, 'data-status': status}, [
+    var waiting = person.role === 'replacement' && status === 'pending' &&
+      releasedReplacements(village).indexOf(person.order) < 0;
+    var card = el('div', {'class': 'card person', 'data-draw': person.draw_id, 'data-status': status,
+                          'data-waiting': waiting ? 'yes' : 'no'}, [
       el('div', {'class': 'who'}, [
         el('strong', {text: person.order + '. ' + (person.name || '#' + person.listing_position)}),
         el('span', {'class': 'tag', text: t(person.role === 'main' ? 'main' : 'replacement')}),
         el('span', {'class': 'tag ' + status, text: t('status_' + status)}),
         el('div', {'class': 'address', text: person.address || ''})])]);
-    if (status === 'pending' || status === 'draft') {
+    if (waiting) {
+      card.appendChild(el('p', {'class': 'muted waiting', text: t('replacement_waiting')}));
+    } else if (status === 'pending' || status === 'draft') {
       card.appendChild(el('button', {type: 'button', 'class': 'start', text: t(status === 'draft' ? 'resume' : 'start'),
         onclick: function () { HI.startVisit(village, person); }}));
       if (status === 'pending') {

@@ -9,6 +9,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from survey.services.cases import policy_from_settings
 from survey.services.reporting.filters import CHANNELS, FilterError, Filters, Window
 from survey.services.reporting.output import FORMATS, TOTAL_STEPS, report_bytes
 from survey.services.reporting.structure import INDEX_KINDS, NoQuestionnaire
@@ -53,7 +54,8 @@ def report(unit: str, period: str, index: str, channels: tuple[str, ...], exclud
         try:
             with click.progressbar(length=TOTAL_STEPS, label="Đang lập báo cáo / building the report",
                                    file=sys.stderr) as bar:
-                data = report_bytes(session, filters, fmt, bar.update)
+                data = report_bytes(session, filters, fmt, bar.update,
+                                    policy_from_settings(current_app.config).calendar)
         except NoQuestionnaire as error:
             _fail(f"chưa công bố bảng hỏi cho chỉ số này / no published questionnaire: {error}")
     Path(output).write_bytes(data)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Response, abort
+from flask import Response, abort, current_app
 
+from survey.services.cases import policy_from_settings
 from survey.services.reporting.output import FORMATS, file_name, report_bytes
 from survey.web.analyst_filters import read_filters
 from survey.web.database import request_session
@@ -14,7 +15,8 @@ def download(fmt: str):
     if fmt not in FORMATS:
         abort(404)
     form = read_filters()
-    data = report_bytes(request_session(), form.filters, fmt)
+    calendar = policy_from_settings(current_app.config).calendar
+    data = report_bytes(request_session(), form.filters, fmt, calendar=calendar)
     name = file_name(form.unit.code, form.filters.window.code, form.filters.index, fmt)
     response = Response(data, mimetype=FORMATS[fmt])
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -56,3 +56,32 @@ def test_medians_and_shares_within_deadline(app, case_world):
                                dt.date(2026, 9, 5))
     assert everywhere.cases == 5 and everywhere.overdue_now == 2
     assert empty.cases == 0 and empty.median_days_to_answer is None and empty.share_answered_in_time is None
+
+
+@pytest.mark.parametrize("holidays, expected_days", [(None, 1), ("years:\n  2026:\n    holidays: []\n", 6)])
+def test_the_report_counts_working_days_on_the_configured_calendar(app, case_world, tmp_path, holidays,
+                                                                   expected_days):
+    """Opened Friday 13/2, acknowledged Monday 23/2: 1 working day across Tết, 6 without holidays."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from survey.cli import cli
+
+    key = case_world.rate("S01", {"overall_rating": 2, "comment": "Chờ quá lâu"}, FRIDAY)
+    with session_scope(app) as session:
+        cases.sync(session, cases.CasePolicy())
+        case_id = session.scalar(select(FeedbackCase.id).join(Response, Response.id == FeedbackCase.response_id)
+                                 .where(Response.uuid == key))
+        cases.acknowledge(session, case_id, session.get(User, case_world.users["manager1"]), now=_at(23))
+    if holidays is not None:
+        calendar = tmp_path / "holidays.yaml"
+        calendar.write_text(holidays, encoding="utf-8")
+        app.config["HOLIDAYS_FILE"] = str(calendar)
+    output = tmp_path / "report.xlsx"
+    result = app.test_cli_runner().invoke(cli, ["report", "C01", "2026-Q1", "--index", "kiosk", "-o", str(output)])
+    assert result.exit_code == 0, result.output
+    sheet = load_workbook(BytesIO(output.read_bytes()))["Xử lý phản ánh"]
+    figures = {row[0].split(" / ")[1]: row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert figures["cases opened"] == 1 and figures["acknowledged"] == 1
+    assert figures["median working days to acknowledge"] == expected_days

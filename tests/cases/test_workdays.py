@@ -40,7 +40,9 @@ def vn():
     (D(2026, 9, 1), 1, D(2026, 9, 3)),     # Tuesday -> Thursday over Quốc khánh (2 Sept)
     (D(2026, 8, 28), 6, D(2026, 9, 8)),    # 31 Aug, 1, (2), 3, 4, (weekend), 7, 8 Sept
     (D(2026, 2, 14), 6, D(2026, 3, 2)),    # a Saturday in the Tết break
-    (D(2025, 12, 31), 1, D(2026, 1, 2)),   # year end: New Year's Day is a Thursday
+    (D(2025, 12, 31), 1, D(2026, 1, 5)),   # year end: 1 Jan (Thursday) and the swapped 2 Jan are off
+    (D(2026, 1, 9), 1, D(2026, 1, 10)),    # Friday -> the Saturday worked instead of 2 January
+    (D(2026, 1, 8), 6, D(2026, 1, 15)),    # 9, 10 (the Saturday worked), 12, 13, 14, 15 Jan
     (D(2026, 12, 31), 1, D(2027, 1, 4)),   # year end into a year not in the file: 1/1/2027 is fixed
     (D(2026, 12, 30), 6, D(2027, 1, 8)),   # 31 Dec, (1 Jan), 4, 5, 6, 7, 8 Jan
     (D(2026, 3, 4), 0, D(2026, 3, 4)),
@@ -69,12 +71,13 @@ def test_deadline_and_count_agree_over_a_whole_year(vn):
 
 
 def test_the_2026_holidays_are_not_working_days(vn):
-    off = [D(2026, 1, 1), *[D(2026, 2, d) for d in range(16, 21)], D(2026, 4, 27), D(2026, 4, 30),
-           D(2026, 5, 1), D(2026, 9, 2)]
+    off = [D(2026, 1, 1), D(2026, 1, 2), *[D(2026, 2, d) for d in range(16, 21)], D(2026, 4, 27),
+           D(2026, 4, 30), D(2026, 5, 1), D(2026, 9, 2)]
     assert not any(vn.is_working_day(day) for day in off)
+    assert vn.is_working_day(D(2026, 1, 10))  # the Saturday worked instead of 2 January
     weekdays_2026 = sum(1 for n in range(365) if (D(2026, 1, 1) + dt.timedelta(n)).weekday() < 5)
     worked = sum(vn.is_working_day(D(2026, 1, 1) + dt.timedelta(n)) for n in range(365))
-    assert weekdays_2026 - worked == len(off)
+    assert weekdays_2026 - worked == len(off) - 1
 
 
 def _file_holidays() -> set[dt.date]:

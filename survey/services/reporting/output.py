@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
+from survey.domain.workdays import WorkCalendar
 from survey.services import pdf
 from survey.services.reporting.filters import CHANNEL_TEXT, Filters
 from survey.services.reporting.report import STEPS, build_report
@@ -18,11 +19,11 @@ TOTAL_STEPS = STEPS + 1
 
 
 def report_bytes(session: Session, filters: Filters, fmt: str,
-                 progress: Callable[[int], None] | None = None) -> bytes:
-    """Return the report of ``filters`` as PDF or XLSX bytes."""
+                 progress: Callable[[int], None] | None = None, calendar: WorkCalendar | None = None) -> bytes:
+    """Return the report of ``filters`` as PDF or XLSX bytes (``calendar``: see build_report)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown report format {fmt!r}: pdf or xlsx")
-    report = build_report(session, filters, progress)
+    report = build_report(session, filters, progress, calendar)
     if fmt == "pdf":
         data = pdf.render("reports/report.html", {"report": report, "channel_text": CHANNEL_TEXT})
     else:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from survey.db.base import utcnow
 from survey.db.organisation import Unit
 from survey.domain.periods import local_date
-from survey.domain.workdays import bundled_calendar
+from survey.domain.workdays import WorkCalendar, bundled_calendar
 from survey.services.cases_queries import ResponseTimes, response_times
 from survey.services.charts import render
 from survey.services.reporting.complaints import Complaint, top_complaints
@@ -62,9 +62,13 @@ class ReportData:
         return self.filters.window.label("vi")
 
 
-def build_report(session: Session, filters: Filters,
-                 progress: Callable[[int], None] | None = None) -> ReportData:
-    """Compute every part of the report of ``filters``; ``progress(1)`` is called after each step."""
+def build_report(session: Session, filters: Filters, progress: Callable[[int], None] | None = None,
+                 calendar: WorkCalendar | None = None) -> ReportData:
+    """Compute every part of the report of ``filters``; ``progress(1)`` is called after each step.
+
+    ``calendar`` counts the working days of the case-handling figures: the configured holidays
+    (HOLIDAYS_FILE, as on /cases), the bundled Vietnamese calendar when not given.
+    """
     step = progress or (lambda _count: None)
     unit = session.get(Unit, filters.unit_id)
     structure = load_structure(session, filters.index)
@@ -79,7 +83,7 @@ def build_report(session: Session, filters: Filters,
     judged = [judge(session, target) for target in targets.values()]
     step(1)
     complaints = top_complaints(session, filters, reach_of(session, unit.id))
-    times = (response_times(session, unit.id, period, bundled_calendar(), local_date(utcnow()))
+    times = (response_times(session, unit.id, period, calendar or bundled_calendar(), local_date(utcnow()))
              if period is not None else None)
     step(1)
     target = next((j.target.threshold for j in judged if j.target.kind == "value"), None)

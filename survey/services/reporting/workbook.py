@@ -80,6 +80,31 @@ def write_workbook(report: ReportData) -> bytes:
     complaints.append(["Yếu tố / element", "Mã / code", "Số lượt / count", "Tỷ lệ / share"])
     for complaint in report.complaints:
         complaints.append([complaint.label_vi, complaint.code, complaint.count, complaint.share])
+    _case_sheet(book, report)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _case_sheet(book: Workbook, report: ReportData) -> None:
+    """Write the case-handling figures of the PDF's section (feedback cases opened in the period)."""
+    times = report.case_times
+    if times is None or not times.cases:
+        return
+    sheet = book.create_sheet("Xử lý phản ánh")
+    sheet.append(["Chỉ tiêu / measure", "Giá trị / value"])
+    for cell in sheet[1]:
+        cell.font = BOLD
+    for label, value in (
+        ("Số phản ánh mở trong kỳ / cases opened", times.cases),
+        ("Đã tiếp nhận / acknowledged", times.acknowledged),
+        ("Đã trả lời / answered", times.answered),
+        ("Trung vị ngày làm việc đến khi tiếp nhận / median working days to acknowledge",
+         times.median_days_to_acknowledge),
+        ("Trung vị ngày làm việc đến khi trả lời / median working days to answer", times.median_days_to_answer),
+        ("Tỷ lệ tiếp nhận đúng hạn / acknowledged in time", times.share_acknowledged_in_time),
+        ("Tỷ lệ trả lời đúng hạn / answered in time", times.share_answered_in_time),
+        ("Đang quá hạn / overdue now", times.overdue_now),
+    ):
+        sheet.append([label, value])
+    sheet.column_dimensions["A"].width = 70

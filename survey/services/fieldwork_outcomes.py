@@ -7,6 +7,7 @@ client's UUID, so a retry after a lost reply changes nothing.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlalchemy import select
@@ -47,12 +48,46 @@ def _assigned_draw(session: Session, user: User, draw_id: Any) -> RespondentDraw
     return draw
 
 
+def _reported_draw(session: Session, user: User, report: dict[str, Any]) -> RespondentDraw:
+    """Return the draw a visit report names: in one of the enumerator's villages, or moved away since.
+
+    A village given to another enumerator while the first one's tablet was offline keeps the first
+    one's finished interviews: a completed visit is accepted from the enumerator whose tablet stored
+    the response when the response itself was made for this draw (its paradata names the draw).
+    """
+    try:
+        return _assigned_draw(session, user, report.get("draw_id"))
+    except FieldworkError as refusal:
+        draw_id = report.get("draw_id")
+        draw = session.get(RespondentDraw, draw_id) if isinstance(draw_id, int) else None
+        if draw is None or report.get("status") != "completed":
+            raise
+        try:
+            uuid = _own_response(session, user, report.get("response_uuid"))
+        except FieldworkError:
+            raise refusal from None
+        if _interviewed_draw(session, uuid) != draw.id:
+            raise refusal from None
+        return draw
+
+
+def _interviewed_draw(session: Session, uuid: str) -> int | None:
+    """Return the draw id a stored interview's paradata names, if any."""
+    raw = session.scalar(select(Response.raw_json).where(Response.uuid == uuid))
+    try:
+        respondent = json.loads(raw or "{}").get("paradata", {}).get("respondent", {})
+    except (ValueError, AttributeError):
+        return None
+    draw_id = respondent.get("draw_id") if isinstance(respondent, dict) else None
+    return draw_id if isinstance(draw_id, int) else None
+
+
 def report_visit(session: Session, credential: Credential, user: User, report: dict[str, Any]) -> DrawOutcome:
     """Record a visit outcome and set the draw's status (a completed visit names its response).
 
     A revoked tablet may still link the interviews it made before it was revoked, so none is lost.
     """
-    draw = _assigned_draw(session, user, report.get("draw_id"))
+    draw = _reported_draw(session, user, report)
     client_uuid, status = str(report.get("client_uuid") or ""), report.get("status")
     if not client_uuid or len(client_uuid) > 36 or status not in DRAW_STATUSES or status == "pending":
         raise FieldworkError("invalid_outcome", "báo cáo kết quả không hợp lệ", "invalid outcome report")

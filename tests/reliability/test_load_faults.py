@@ -7,6 +7,7 @@ restart, with the kiosks' deliberate timeouts, dropped connections and duplicate
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
@@ -21,6 +22,7 @@ from load_faults import PROBLEMS, run
 from load_faults_faults import Schedule
 
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
 pytestmark = [
     pytest.mark.slow,
@@ -33,8 +35,11 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def result() -> dict:
     """Run 20 kiosks and 3,000 ratings through one app kill and one database crash."""
-    return run(kiosks=20, ratings=3000, rate=100.0, schedule=Schedule.parse("app@0.3,pg-immediate@0.65"),
-               workers=3, seed=7, max_seconds=300)
+    outcome = run(kiosks=20, ratings=3000, rate=100.0, schedule=Schedule.parse("app@0.3,pg-immediate@0.65"),
+                  workers=3, seed=7, max_seconds=300)
+    ARTIFACTS.mkdir(exist_ok=True)  # the run's figures, for docs/reliability.md
+    (ARTIFACTS / "load-faults.json").write_text(json.dumps(outcome, indent=1, default=str), encoding="utf-8")
+    return outcome
 
 
 def test_every_rating_gets_a_final_answer(result):

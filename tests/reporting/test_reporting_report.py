@@ -8,8 +8,10 @@ import subprocess
 from io import BytesIO
 from pathlib import Path
 
+import numpy as np
 import pytest
 from openpyxl import load_workbook
+from PIL import Image
 from reporting_reference import kiosk_shares, read_raw, select_responses, wilson
 
 from survey.cli import cli
@@ -27,6 +29,13 @@ def _run(*command: str) -> str:
     return subprocess.run(command, check=True, capture_output=True, text=True, timeout=120).stdout
 
 
+def _blue_share(page: Path) -> float:
+    """Return the share of a page image's pixels that are clearly blue (Okabe-Ito blue bars)."""
+    with Image.open(page) as image:
+        rgb = np.asarray(image.convert("RGB")).astype(int)
+    return float(((rgb[..., 2] - rgb[..., 0] > 80) & (rgb[..., 2] > 120)).mean())
+
+
 @needs_poppler
 @pytest.mark.parametrize("index", ["kiosk", "sipas"])
 def test_pdf_pages_have_text_images_and_embedded_fonts(world, login, tmp_path, index):
@@ -39,6 +48,11 @@ def test_pdf_pages_have_text_images_and_embedded_fonts(world, login, tmp_path, i
     _run("pdftoppm", "-r", "40", "-png", str(path), str(tmp_path / "page"))
     pages = sorted(tmp_path.glob("page-*.png"))
     assert len(pages) >= 3 and all(page.stat().st_size > 1000 for page in pages)
+    for page in pages:  # every page carries ink: text, tables or charts, not a blank sheet
+        with Image.open(page) as image:
+            grey = np.asarray(image.convert("L"))
+        assert (grey < 200).mean() > 0.005, page.name
+    assert any(_blue_share(page) > 0.002 for page in pages)  # the charts' bars in the palette's blue
     text = " ".join(_run("pdftotext", str(path), "-").split())
     for expected in (TITLE, "Tỉnh Thử Nghiệm", "Xã An Bình", "Phường Đông Hòa", "Ghi chú phương pháp",
                      "Xu hướng", "Wilson" if index == "kiosk" else "trọng số bằng nhau"):

@@ -33,18 +33,19 @@ class InterviewWorld:
     users: dict[str, int]
 
 
-def build(app) -> InterviewWorld:
-    """Create unit P, staff, the published forms, and survey ``hh`` with two listed, drawn villages."""
+def build(app, form: Path = HOUSEHOLD_FILE) -> InterviewWorld:
+    """Create unit P, staff, the published forms, and survey ``hh`` (questionnaire ``form``, the small
+    household form unless given) with three listed, drawn villages."""
     with session_scope(app) as session:
         province = organisation.create_unit(session, code="P", kind="province", name_vi="Tỉnh Mẫu")
-        for path in (HOUSEHOLD_FILE, BACKCHECK_FILE):
+        for path in (form, BACKCHECK_FILE):
             q = load_file(path)
             questionnaires.load(session, q)
             questionnaires.publish(session, q.code, q.version)
         users = {name: accounts.create_user(session, username=name, display_name=f"Cán bộ {name}",
                                             password=PASSWORD, role=role, unit_id=province.id).id
                  for name, role in STAFF.items()}
-        survey = sampling.create_survey(session, "hh", "Hộ gia đình thử", "household", "P")
+        survey = sampling.create_survey(session, "hh", "Hộ gia đình thử", load_file(form).code, "P")
         sampling.import_frame(session, survey, read_frame(frame_csv()))
         sampling.set_design(session, survey, DESIGN)
         sampling.draw(session, survey, SEED)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from dataclasses import dataclass
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -101,9 +102,16 @@ class ResponseTimes:
     overdue_now: int
 
 
-def response_times(session: Session, unit_id: int | None, period: Period, calendar: WorkCalendar,
+class DayWindow(Protocol):
+    """Local days ``start <= day < end``: a Period, or a report's custom range."""
+
+    start: dt.date
+    end: dt.date
+
+
+def response_times(session: Session, unit_id: int | None, period: DayWindow, calendar: WorkCalendar,
                    today: dt.date) -> ResponseTimes:
-    """Return the response-time statistics of a unit subtree (None = all units) for a period."""
+    """Return the response-time statistics of a unit subtree (None = all units) for a period or range."""
     query = select(FeedbackCase).where(FeedbackCase.opened_on >= period.start,
                                        FeedbackCase.opened_on < period.end)
     if unit_id is not None:

@@ -85,3 +85,23 @@ def test_the_report_counts_working_days_on_the_configured_calendar(app, case_wor
     figures = {row[0].split(" / ")[1]: row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert figures["cases opened"] == 1 and figures["acknowledged"] == 1
     assert figures["median working days to acknowledge"] == expected_days
+
+
+def test_a_report_of_a_custom_range_counts_the_cases_opened_in_it(app, case_world, tmp_path):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from survey.cli import cli
+
+    for day in (12, 13):  # Thursday 12 and Friday 13 February
+        case_world.rate("S01", {"overall_rating": 1, "comment": f"ngày {day}"}, _at(day))
+    with session_scope(app) as session:
+        cases.sync(session, cases.CasePolicy())
+    output = tmp_path / "report.xlsx"
+    result = app.test_cli_runner().invoke(cli, ["report", "C01", "2026-02-13..2026-02-28", "--index", "kiosk",
+                                                "-o", str(output)])
+    assert result.exit_code == 0, result.output
+    sheet = load_workbook(BytesIO(output.read_bytes()))["Xử lý phản ánh"]
+    figures = {row[0].split(" / ")[1]: row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert figures["cases opened"] == 1 and figures["overdue now"] == 1

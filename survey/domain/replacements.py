@@ -6,7 +6,7 @@ main or replacement, releases the next replacement in draw order, and only relea
 may be interviewed. So an enumerator cannot choose whom to replace a refusal with (which would
 make the sample theirs, not random), completed interviews never exceed the quota, and the base
 weight's "people issued" (the main sample plus the replacements used) is what the rule says.
-The tablet applies the same rule (survey/static/interview/core.js) and the server checks it.
+The tablet applies the same rule (survey/static/interview/interview.js) and the server checks it.
 """
 
 from __future__ import annotations

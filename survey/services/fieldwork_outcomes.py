@@ -116,8 +116,8 @@ def _check_released(session: Session, draw: RespondentDraw) -> None:
     if not may_visit(people, draw.draw_order):
         raise FieldworkError(
             "replacement_not_released",
-            "chưa được dùng người dự phòng này: mỗi người từ chối, không gặp hoặc không đủ điều kiện "
-            "chỉ cho dùng người dự phòng kế tiếp theo thứ tự",
+            "chưa được dùng người dự phòng này: mỗi người từ chối, không gặp hoặc không đủ "
+            "điều kiện chỉ cho dùng người dự phòng kế tiếp theo thứ tự",
             "this replacement is not released yet: each refusal, no contact or ineligible person "
             "releases only the next replacement in draw order", 422)
 

@@ -67,6 +67,10 @@ CODES: dict[str, tuple[int, str, str]] = {
     "unknown_supersedes": (
         422, "Không có phiếu nào với mã được thay thế.", "No stored response has the superseded uuid.",
     ),
+    "database_unavailable": (
+        503, "Hệ thống tạm thời không kết nối được cơ sở dữ liệu. Vui lòng thử lại sau ít giây.",
+        "The system cannot reach its database for the moment. Please try again in a few seconds.",
+    ),
     "clock_skew": (
         422, "Thời điểm gửi phiếu ở tương lai: hãy kiểm tra đồng hồ của thiết bị.",
         "submitted_at is in the future: check the device's clock.",

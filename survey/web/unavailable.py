@@ -15,11 +15,11 @@ import logging
 from flask import Flask, jsonify, render_template, request
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
+from survey.services.submission_errors import SubmissionError
+
 log = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 5
 JSON_PREFIXES = ("/api/", "/kiosk/api/", "/interview/api/")
-MESSAGE_VI = "Hệ thống tạm thời không kết nối được cơ sở dữ liệu. Vui lòng thử lại sau ít giây."
-MESSAGE_EN = "The system cannot reach its database for the moment. Please try again in a few seconds."
 
 
 def init_app(app: Flask) -> None:
@@ -33,14 +33,14 @@ def _database_unavailable(error: DBAPIError):
     cause = error.orig if error.orig is not None else error
     log.error("database unavailable: %s", type(cause).__name__, exc_info=error)
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
+    refusal = SubmissionError("database_unavailable", retry_after=RETRY_AFTER_SECONDS)
     if _wants_json():
-        body = {"error": {"code": "database_unavailable", "item": None, "field": None,
-                          "retry_after": RETRY_AFTER_SECONDS,
-                          "message": {"vi": MESSAGE_VI, "en": MESSAGE_EN}, "errors": []}}
-        return jsonify(body), 503, headers
-    page = render_template("errors/unavailable.html", message_vi=MESSAGE_VI, message_en=MESSAGE_EN,
-                           retry_after=RETRY_AFTER_SECONDS)
-    return page, 503, headers
+        body = refusal.to_dict()
+        body["error"]["retry_after"] = RETRY_AFTER_SECONDS
+        return jsonify(body), refusal.http_status, headers
+    page = render_template("errors/unavailable.html", message_vi=refusal.message_vi,
+                           message_en=refusal.message_en, retry_after=RETRY_AFTER_SECONDS)
+    return page, refusal.http_status, headers
 
 
 def _wants_json() -> bool:

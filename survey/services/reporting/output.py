@@ -19,7 +19,8 @@ TOTAL_STEPS = STEPS + 1
 
 
 def report_bytes(session: Session, filters: Filters, fmt: str,
-                 progress: Callable[[int], None] | None = None, calendar: WorkCalendar | None = None) -> bytes:
+                 progress: Callable[[int], None] | None = None,
+                 calendar: WorkCalendar | None = None) -> bytes:
     """Return the report of ``filters`` as PDF or XLSX bytes (``calendar``: see build_report)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown report format {fmt!r}: pdf or xlsx")

@@ -83,7 +83,8 @@ def build_report(session: Session, filters: Filters, progress: Callable[[int], N
     judged = [judge(session, target) for target in targets.values()]
     step(1)
     complaints = top_complaints(session, filters, reach_of(session, unit.id))
-    times = response_times(session, unit.id, filters.window, calendar or bundled_calendar(), local_date(utcnow()))
+    times = response_times(session, unit.id, filters.window, calendar or bundled_calendar(),
+                           local_date(utcnow()))
     step(1)
     target = next((j.target.threshold for j in judged if j.target.kind == "value"), None)
     charts = {"table": render(table_figure(table, target), "png"),

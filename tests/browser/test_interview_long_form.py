@@ -59,6 +59,7 @@ def test_the_papi_questionnaire_is_filled_section_by_section_and_stored(page, li
     page.screenshot(path=str(artifacts / "interview-papi-finished.png"), full_page=True)
     assert seen == [section.code for section in papi.sections]
     page.wait_for_selector(f"{card(page, first)}[data-status=completed]", timeout=SHORT)
+    wait_until(lambda: draws(live_app)[first][0] == "completed")  # on the server, not only the tablet
     wait_until(lambda: page.get_attribute("body", "data-queued") == "0")
     stored = responses(live_app)
     assert len(stored) == 1

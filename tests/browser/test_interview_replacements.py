@@ -46,6 +46,8 @@ def test_a_refusal_releases_exactly_the_next_replacement(page, live_server, live
     page.click(f"{card(page, spares[0])} button.start")
     answer_background(page, "male", 52)
     answer_participation(page, "no")
+    # data-queued was already 0 before the finish: wait for the server to link the interview instead.
+    wait_until(lambda: draws(live_app)[spares[0]][0] == "completed")
     wait_until(lambda: page.get_attribute("body", "data-queued") == "0")
     stored = responses(live_app)
     assert len(stored) == 1

@@ -26,7 +26,9 @@
     });
   }
 
-  /* Report the outcomes whose responses the outbox has delivered; keep the others for later. */
+  /* Report the outcomes whose responses the outbox has delivered, in the order they were made; stop at
+   * the first one to keep for later, since a later outcome may depend on it (a refusal releases the
+   * next replacement, survey/domain/replacements.py). */
   function reportOutcomes() {
     return HI.all('outcomes').then(function (rows) {
       rows.sort(function (a, b) { return a.queued_at < b.queued_at ? -1 : 1; });
@@ -36,13 +38,27 @@
             if (reply.status === 200 || (reply.status >= 400 && reply.status < 500 && reply.status !== 409 && reply.status !== 429)) {
               return HI.del('outcomes', row.client_uuid);
             }
+            throw new Error('outcome kept for later: ' + reply.status);
           });
         });
       }, Promise.resolve());
     });
   }
 
+  /* One sync at a time: a sync asked for while one runs follows it, so outcomes never race each other. */
+  var running = null;
+  var again = false;
   HI.sync = function () {
+    if (running) { again = true; return running; }
+    running = syncOnce().then(function () {
+      running = null;
+      if (again) { again = false; return HI.sync(); }
+      return null;
+    }, function () { running = null; });
+    return running;
+  };
+
+  function syncOnce() {
     if (!navigator.onLine) return refreshStatus();
     return state.queue.sync().catch(function () { return null; })
       .then(reportOutcomes).catch(function () { return null; })
@@ -54,7 +70,7 @@
         if (state.pkg) HI.renderHome();
         else app.replaceChildren(el('p', {'class': 'error', text: t('offline_first')}));
       });
-  };
+  }
 
   function refreshStatus() {
     return Promise.all([state.queue.count(), state.queue.deadCount(), HI.all('outcomes')]).then(function (counts) {
